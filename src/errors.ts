@@ -1,0 +1,121 @@
+/**
+ * The gateway's domain errors. Each has a stable `code` that reaches clients in
+ * `extensions.code` (or as a typed result), and `details` that are safe to show them.
+ * Anything that is not a GatewayError is unexpected and stays masked.
+ */
+export type ErrorCode =
+  | "BAD_USER_INPUT"
+  | "MODEL_NOT_FOUND"
+  | "REVISION_NOT_FOUND"
+  | "FILE_NOT_FOUND"
+  | "GATED_MODEL"
+  | "AUTHENTICATION_REQUIRED"
+  | "ACCESS_DENIED"
+  | "RATE_LIMITED"
+  | "REGISTRY_UNAVAILABLE"
+  | "REGISTRY_TIMEOUT"
+  | "INTEGRITY_ERROR"
+  | "INSUFFICIENT_STORAGE"
+  | "MODEL_NOT_CACHED"
+  | "EXECUTION_PROVIDER_UNAVAILABLE"
+  | "INFERENCE_FAILED";
+
+/** Extra facts a client can act on; every field is optional and safe to expose. */
+export interface ErrorDetails {
+  registry?: string;
+  ref?: string;
+  retryAfterSeconds?: number;
+  /** Where a person can request access to a gated model. */
+  accessUrl?: string;
+  /** The argument or input field at fault. */
+  field?: string;
+}
+
+export class GatewayError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A client sent something the gateway cannot accept; the message says what is accepted. */
+export class InvalidInput extends GatewayError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super("BAD_USER_INPUT", message, details);
+  }
+}
+
+/** A registry answered (or failed to answer) a call about one of its models. */
+export class RegistryError extends GatewayError {}
+
+export class ModelNotFound extends RegistryError {
+  constructor(ref: string, details: ErrorDetails = {}) {
+    super("MODEL_NOT_FOUND", `Model ${ref} was not found.`, { ...details, ref });
+  }
+}
+
+export class RevisionNotFound extends RegistryError {
+  constructor(ref: string, revision: string, details: ErrorDetails = {}) {
+    super("REVISION_NOT_FOUND", `Model ${ref} has no revision "${revision}".`, {
+      ...details,
+      ref,
+    });
+  }
+}
+
+export class FileNotFound extends RegistryError {
+  constructor(ref: string, path: string, details: ErrorDetails = {}) {
+    super("FILE_NOT_FOUND", `Model ${ref} has no file "${path}".`, { ...details, ref });
+  }
+}
+
+/** The model exists but needs a token (AUTHENTICATION_REQUIRED), or the token is refused. */
+export class AccessDenied extends RegistryError {}
+
+export class RateLimited extends RegistryError {
+  constructor(registry: string, retryAfterSeconds: number, options?: ErrorOptions) {
+    super(
+      "RATE_LIMITED",
+      `Registry ${registry} is rate limiting the gateway; retry in ${retryAfterSeconds} s.`,
+      { registry, retryAfterSeconds },
+      options,
+    );
+  }
+}
+
+export class RegistryUnavailable extends RegistryError {
+  constructor(registry: string, reason: string, options?: ErrorOptions) {
+    super("REGISTRY_UNAVAILABLE", `Registry ${registry} is unavailable: ${reason}`, { registry }, options);
+  }
+}
+
+/** The registry did not answer within the gateway's timeout (or the request was aborted). */
+export class RegistryTimeout extends RegistryError {
+  constructor(registry: string, timeoutMs: number) {
+    super("REGISTRY_TIMEOUT", `Registry ${registry} did not answer within ${timeoutMs} ms.`, {
+      registry,
+    });
+  }
+}
+
+export class IntegrityError extends GatewayError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super("INTEGRITY_ERROR", message, details);
+  }
+}
+
+export class InferenceFailed extends GatewayError {
+  constructor(message: string, details: ErrorDetails = {}, options?: ErrorOptions) {
+    super("INFERENCE_FAILED", message, details, options);
+  }
+}
+
+/** Errors that mean "the registry could not be reached", after which stale data may serve. */
+export function isUnreachable(error: unknown): boolean {
+  return error instanceof RegistryUnavailable || error instanceof RegistryTimeout;
+}

@@ -1,0 +1,14 @@
+import { pino } from "pino";
+
+/** Structured JSON logs; secrets (tokens, API keys) are redacted wherever they appear. */
+export type Logger = pino.Logger;
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    redact: {
+      paths: ["token", "*.token", "headers.authorization", "*.headers.authorization", "apiKey", "*.apiKey"],
+      censor: "[redacted]",
+    },
+  });
+}
