@@ -1,0 +1,40 @@
+import type { Config, RegistryName } from "../config.js";
+import type { Logger } from "../logger.js";
+import { LocalRegistry } from "./local/local-registry.js";
+import { type DisabledRegistry, RegistrySet } from "./registry-set.js";
+import type { ModelManager } from "./types.js";
+
+/** What a registry strategy may be given: its config, a logger and the fetch it must use. */
+export interface RegistryDeps {
+  config: Config;
+  logger: Logger;
+  fetch: typeof fetch;
+}
+
+interface RegistryFactory {
+  kind: string;
+  location(config: Config): string;
+  create(deps: RegistryDeps): ModelManager;
+}
+
+/** Every registry the gateway can speak to, by reference prefix. */
+const FACTORIES: Record<RegistryName, RegistryFactory> = {
+  local: {
+    kind: "local-folder",
+    location: (config) => config.registries.local.dir,
+    create: ({ config, logger }) => new LocalRegistry(config.registries.local.dir, logger.child({ registry: "local" })),
+  },
+};
+
+/** Builds the enabled strategies (REGISTRIES) and lists the others as disabled. */
+export function createRegistries(deps: RegistryDeps): RegistrySet {
+  const enabled = new Set(deps.config.registries.enabled);
+  const entries = Object.entries(FACTORIES) as Array<[RegistryName, RegistryFactory]>;
+  const disabled: DisabledRegistry[] = entries
+    .filter(([name]) => !enabled.has(name))
+    .map(([name, factory]) => ({ name, kind: factory.kind, location: factory.location(deps.config) }));
+  return new RegistrySet(
+    entries.filter(([name]) => enabled.has(name)).map(([, factory]) => factory.create(deps)),
+    disabled,
+  );
+}

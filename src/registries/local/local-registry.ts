@@ -1,0 +1,140 @@
+import { readFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
+import { z } from "zod";
+import { FileNotFound, ModelNotFound, RevisionNotFound } from "../../errors.js";
+import type { Logger } from "../../logger.js";
+import { formatModelRef, type ModelRef } from "../../model-ref.js";
+import { searchInMemory } from "../in-memory-search.js";
+import type {
+  FileDownload,
+  ModelFile,
+  ModelFileList,
+  ModelInfo,
+  ModelManager,
+  SearchPage,
+  SearchParams,
+} from "../types.js";
+import { FileFacts } from "./file-facts.js";
+import { type LocalModelEntry, scanModelFolder } from "./model-folder.js";
+
+/** The optional `model.json` beside a folder model's `model.onnx`. */
+const modelJson = z.object({
+  name: z.string().min(1).optional(),
+  author: z.string().min(1).optional(),
+  description: z.string().optional(),
+  task: z.string().min(1).optional(),
+  tags: z.array(z.string()).optional(),
+  license: z.string().min(1).optional(),
+});
+
+/**
+ * A folder of ONNX models on this machine (LOCAL_MODELS_DIR). Metadata comes from each model's
+ * protobuf and optional model.json; nothing here creates an inference session.
+ */
+export class LocalRegistry implements ModelManager {
+  readonly name = "local";
+  readonly kind = "local-folder";
+  private readonly facts = new FileFacts();
+
+  constructor(
+    readonly location: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async searchModels(params: SearchParams): Promise<SearchPage> {
+    const models = await this.describeAll();
+    return searchInMemory(
+      models.map((info) => ({ ...info, info })),
+      params,
+    );
+  }
+
+  async getModelInfos(refs: readonly ModelRef[]): Promise<Array<ModelInfo | Error>> {
+    const models = new Map((await this.describeAll()).map((info) => [info.id, info]));
+    return refs.map((ref) => {
+      const info = models.get(ref.id);
+      if (!info) return new ModelNotFound(formatModelRef(ref), { registry: this.name });
+      if (ref.revision !== null)
+        return new RevisionNotFound(formatModelRef(ref), ref.revision, { registry: this.name });
+      return info;
+    });
+  }
+
+  async listModelFiles(ref: ModelRef): Promise<ModelFileList> {
+    const [info] = await this.getModelInfos([ref]);
+    if (info instanceof Error) throw info;
+    return { revision: null, files: (info as ModelInfo).files };
+  }
+
+  async resolveDownload(ref: ModelRef, file: ModelFile): Promise<FileDownload> {
+    const path = await this.localPath(ref, file);
+    return { url: pathToFileURL(path).href, headers: {}, sizeBytes: file.sizeBytes, sha256: file.sha256 };
+  }
+
+  async localPath(ref: ModelRef, file: ModelFile): Promise<string> {
+    const entry = (await scanModelFolder(this.location)).find((e) => e.id === ref.id);
+    if (!entry) throw new ModelNotFound(formatModelRef(ref), { registry: this.name });
+    const found = entry.files.find((f) => f.path === file.path);
+    if (!found) throw new FileNotFound(formatModelRef(ref), file.path, { registry: this.name });
+    return found.absolutePath;
+  }
+
+  private async describeAll(): Promise<ModelInfo[]> {
+    const entries = await scanModelFolder(this.location);
+    return Promise.all(entries.map((entry) => this.describe(entry)));
+  }
+
+  private async describe(entry: LocalModelEntry): Promise<ModelInfo> {
+    const model = entry.files.find((file) => file.absolutePath === entry.modelFile);
+    const [onnx, extra] = await Promise.all([
+      model ? this.facts.onnx(model.absolutePath, model.stats) : null,
+      this.readModelJson(entry),
+    ]);
+    const files = await Promise.all(
+      entry.files.map(async (file) => ({
+        path: file.path,
+        sizeBytes: file.stats.size,
+        sha256:
+          file === model
+            ? (onnx?.sha256 ?? null)
+            : await this.facts.sha256(file.absolutePath, file.stats).catch(() => null),
+      })),
+    );
+    const metadata = onnx && "metadata" in onnx ? onnx.metadata : null;
+    return {
+      registry: this.name,
+      id: entry.id,
+      revision: null,
+      name: extra.name ?? entry.id,
+      author: extra.author ?? null,
+      description: extra.description ?? metadata?.docString ?? null,
+      task: extra.task ?? null,
+      tags: [...new Set([...(extra.tags ?? []), "onnx"])],
+      format: "ONNX",
+      license: extra.license ?? null,
+      downloads: null,
+      likes: null,
+      updatedAt: model ? model.stats.mtime : null,
+      sizeBytes: files.reduce((sum, file) => sum + (file.sizeBytes ?? 0), 0),
+      files,
+      inputs: metadata?.inputs ?? null,
+      outputs: metadata?.outputs ?? null,
+      opset: metadata?.opset ?? null,
+      producer: metadata?.producer ?? null,
+      irVersion: metadata?.irVersion ?? null,
+      docString: metadata?.docString ?? null,
+      metadataProps: metadata?.metadataProps ?? {},
+      brokenReason: onnx && "brokenReason" in onnx ? onnx.brokenReason : null,
+    };
+  }
+
+  private async readModelJson(entry: LocalModelEntry): Promise<z.infer<typeof modelJson>> {
+    if (!entry.metadataFile) return {};
+    try {
+      return modelJson.parse(JSON.parse(await readFile(entry.metadataFile, "utf8")));
+    } catch (error) {
+      this.logger.warn({ model: entry.id, err: error }, "ignoring an unreadable model.json");
+      return {};
+    }
+  }
+}

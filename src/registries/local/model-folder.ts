@@ -1,0 +1,89 @@
+import { type Dirent, promises as fs, type Stats } from "node:fs";
+import { join, relative, sep } from "node:path";
+
+/** One model in the local folder: a `<id>.onnx` file, or a `<id>/` folder holding `model.onnx`. */
+export interface LocalModelEntry {
+  id: string;
+  /** The model's folder, or the .onnx file itself for a single-file model. */
+  root: string;
+  modelFile: string;
+  /** `model.json` beside `model.onnx`, when there is one. */
+  metadataFile: string | null;
+  files: LocalFile[];
+}
+
+export interface LocalFile {
+  /** Path relative to the model, with forward slashes. */
+  path: string;
+  absolutePath: string;
+  stats: Stats;
+}
+
+const MODEL_FILE = "model.onnx";
+const METADATA_FILE = "model.json";
+
+/**
+ * Lists the models in `dir` as they are now; called on every request, so models added or removed
+ * while the gateway runs show up without a restart (a readdir and a stat per file: cheap).
+ */
+export async function scanModelFolder(dir: string): Promise<LocalModelEntry[]> {
+  let entries: Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  const models = await Promise.all(
+    entries
+      .filter((entry) => !entry.name.startsWith("."))
+      .map((entry) => entryModel(join(dir, entry.name), entry.name)),
+  );
+  // A folder and a file with the same id: the folder (with its metadata) wins.
+  const byId = new Map<string, LocalModelEntry>();
+  for (const model of models) {
+    if (model && (!byId.has(model.id) || model.root !== model.modelFile)) {
+      byId.set(model.id, model);
+    }
+  }
+  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+async function entryModel(path: string, name: string): Promise<LocalModelEntry | null> {
+  const stats = await fs.stat(path).catch(() => null);
+  if (stats?.isFile() && name.toLowerCase().endsWith(".onnx")) {
+    return {
+      id: name.slice(0, -".onnx".length),
+      root: path,
+      modelFile: path,
+      metadataFile: null,
+      files: [{ path: name, absolutePath: path, stats }],
+    };
+  }
+  if (!stats?.isDirectory()) return null;
+  const files = await listFiles(path);
+  const modelFile = files.find((file) => file.path === MODEL_FILE);
+  if (!modelFile) return null;
+  const metadata = files.find((file) => file.path === METADATA_FILE);
+  return {
+    id: name,
+    root: path,
+    modelFile: modelFile.absolutePath,
+    metadataFile: metadata?.absolutePath ?? null,
+    files,
+  };
+}
+
+async function listFiles(root: string): Promise<LocalFile[]> {
+  const entries = await fs.readdir(root, { withFileTypes: true, recursive: true });
+  const files = await Promise.all(
+    entries.map(async (entry) => {
+      const absolutePath = join(entry.parentPath, entry.name);
+      const path = relative(root, absolutePath).split(sep).join("/");
+      if (path.split("/").some((part) => part.startsWith("."))) return null;
+      const stats = await fs.stat(absolutePath).catch(() => null);
+      return stats?.isFile() ? { path, absolutePath, stats } : null;
+    }),
+  );
+  return files.filter((file): file is LocalFile => file !== null).sort((a, b) => a.path.localeCompare(b.path));
+}
