@@ -1,0 +1,54 @@
+import { GatewayError, RegistryTimeout, RegistryUnavailable } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { ModelManager } from "../registries/types.js";
+import type { RegistryMonitor } from "./registry-monitor.js";
+
+/**
+ * Every call into a registry strategy goes through here: it gets a deadline (the request's signal
+ * combined with REGISTRY_TIMEOUT_MS), cannot outlive that deadline even if the strategy ignores
+ * its signal, has unexpected errors turned into REGISTRY_UNAVAILABLE, and is recorded in the monitor.
+ */
+export class RegistryCalls {
+  constructor(
+    private readonly monitor: RegistryMonitor,
+    private readonly logger: Logger,
+    readonly timeoutMs: number,
+  ) {}
+
+  /** A signal that aborts at the request's end or after the registry timeout, whichever is first. */
+  deadline(requestSignal: AbortSignal): AbortSignal {
+    return AbortSignal.any([requestSignal, AbortSignal.timeout(this.timeoutMs)]);
+  }
+
+  async run<T>(manager: ModelManager, deadline: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const result = await raceAbort(manager.name, this.timeoutMs, deadline, () => call(deadline));
+      this.monitor.recordSuccess(manager.name, performance.now() - started);
+      return result;
+    } catch (error) {
+      const failure = this.classify(manager.name, error);
+      this.monitor.recordFailure(manager.name, failure, performance.now() - started);
+      throw failure;
+    }
+  }
+
+  private classify(registry: string, error: unknown): GatewayError {
+    if (error instanceof GatewayError) return error;
+    this.logger.warn({ registry, err: error }, "registry call failed unexpectedly");
+    const reason = error instanceof Error ? error.message : String(error);
+    return new RegistryUnavailable(registry, reason, { cause: error });
+  }
+}
+
+function raceAbort<T>(registry: string, timeoutMs: number, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+  const timedOut = () => new RegistryTimeout(registry, timeoutMs);
+  if (signal.aborted) return Promise.reject(timedOut());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(timedOut());
+    signal.addEventListener("abort", onAbort, { once: true });
+    call()
+      .then(resolve, (error: unknown) => reject(signal.aborted ? timedOut() : error))
+      .finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,0 +1,40 @@
+import { GatewayError, isUnreachable, RateLimited } from "../errors.js";
+
+export type RegistryStatus = "UNKNOWN" | "OK" | "DEGRADED" | "UNREACHABLE";
+
+export interface RegistryHealth {
+  status: RegistryStatus;
+  lastError: string | null;
+  lastCheckedAt: Date | null;
+  lastLatencyMs: number | null;
+}
+
+const NEVER_CALLED: RegistryHealth = Object.freeze({
+  status: "UNKNOWN",
+  lastError: null,
+  lastCheckedAt: null,
+  lastLatencyMs: null,
+});
+
+/**
+ * Remembers how each registry's last call went, for the `registries` query and /health.
+ * A registry that answered, even "not found", is OK; one that is rate limiting is DEGRADED;
+ * one that could not be reached or timed out is UNREACHABLE.
+ */
+export class RegistryMonitor {
+  private readonly health = new Map<string, RegistryHealth>();
+
+  recordSuccess(registry: string, latencyMs: number): void {
+    this.health.set(registry, { status: "OK", lastError: null, lastCheckedAt: new Date(), lastLatencyMs: latencyMs });
+  }
+
+  recordFailure(registry: string, error: unknown, latencyMs: number): void {
+    const status = isUnreachable(error) ? "UNREACHABLE" : error instanceof RateLimited ? "DEGRADED" : "OK";
+    const lastError = error instanceof GatewayError ? `${error.code}: ${error.message}` : null;
+    this.health.set(registry, { status, lastError, lastCheckedAt: new Date(), lastLatencyMs: latencyMs });
+  }
+
+  healthOf(registry: string): RegistryHealth {
+    return this.health.get(registry) ?? NEVER_CALLED;
+  }
+}
