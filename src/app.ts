@@ -1,0 +1,58 @@
+import packageJson from "../package.json" with { type: "json" };
+import type { Config } from "./config.js";
+import type { Services } from "./context.js";
+import { openDatabase } from "./db/client.js";
+import { migrateDatabase } from "./db/migrate.js";
+import { ModelStore } from "./db/model-store.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createRegistries } from "./registries/index.js";
+import { seedSampleModels } from "./registries/local/sample-models.js";
+import type { RegistrySet } from "./registries/registry-set.js";
+import { createGateway, type Gateway } from "./server.js";
+import { Catalog } from "./services/catalog.js";
+import { FederatedSearch } from "./services/federated-search.js";
+import { RegistryCalls } from "./services/registry-calls.js";
+import { RegistryMonitor } from "./services/registry-monitor.js";
+
+export interface AppOverrides {
+  logger?: Logger;
+  fetch?: typeof fetch;
+  /** Replaces the registries built from the configuration (tests inject fakes here). */
+  registries?: RegistrySet;
+}
+
+export interface App {
+  gateway: Gateway;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the gateway together: migrates and opens the database, seeds the local model folder,
+ * builds the registry strategies and services, and the HTTP handler. Nothing listens yet.
+ */
+export async function openApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  await migrateDatabase(config.dataDir);
+  const db = await openDatabase(config.databaseUrl);
+  if (config.registries.local.seedSamples && (await seedSampleModels(config.registries.local.dir))) {
+    logger.info({ dir: config.registries.local.dir }, "seeded the local model folder with sample models");
+  }
+  const registries = overrides.registries ?? createRegistries({ config, logger, fetch: overrides.fetch ?? fetch });
+  const monitor = new RegistryMonitor();
+  const calls = new RegistryCalls(monitor, logger, config.registries.timeoutMs);
+  const services: Services = {
+    db,
+    logger,
+    registries,
+    monitor,
+    catalog: new Catalog(registries, new ModelStore(db), calls),
+    search: new FederatedSearch(registries, calls),
+    version: packageJson.version,
+  };
+  return {
+    gateway: createGateway(services, config),
+    services,
+    close: () => db.$disconnect(),
+  };
+}

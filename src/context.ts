@@ -1,0 +1,31 @@
+import type { Database } from "./db/client.js";
+import type { Logger } from "./logger.js";
+import type { RegistrySet } from "./registries/registry-set.js";
+import type { Catalog } from "./services/catalog.js";
+import type { FederatedSearch } from "./services/federated-search.js";
+import type { RegistryMonitor } from "./services/registry-monitor.js";
+
+/** Long-lived services, built once per gateway and shared by every request. */
+export interface Services {
+  db: Database;
+  logger: Logger;
+  registries: RegistrySet;
+  monitor: RegistryMonitor;
+  catalog: Catalog;
+  search: FederatedSearch;
+  version: string;
+}
+
+/**
+ * What every resolver gets, new for each request. Request-scoped DataLoaders are attached to this
+ * object by Pothos's dataloader plugin (keyed on the context itself), so they never outlive it.
+ */
+export interface GatewayContext {
+  services: Services;
+  /** Aborts when the client goes away; registry calls combine it with their timeout. */
+  signal: AbortSignal;
+}
+
+export function createContext(services: Services, request: Request): GatewayContext {
+  return { services, signal: request.signal };
+}

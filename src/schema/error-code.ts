@@ -1,0 +1,27 @@
+import type { ErrorCode } from "../errors.js";
+import { builder } from "./builder.js";
+
+const CODES: Record<ErrorCode, string> = {
+  BAD_USER_INPUT: "An argument or input is malformed; the message names it and what is accepted.",
+  MODEL_NOT_FOUND: "The registry has no model with that id.",
+  REVISION_NOT_FOUND: "The model has no such revision (branch, tag, commit or opset).",
+  FILE_NOT_FOUND: "The model has no file at that path.",
+  GATED_MODEL: "The model is gated: request access on its page (accessUrl), then use a token that has it.",
+  AUTHENTICATION_REQUIRED: "The registry needs a token for this model and none is configured.",
+  ACCESS_DENIED: "The registry refused the configured token for this model.",
+  RATE_LIMITED: "The registry is rate limiting the gateway; retry after retryAfterSeconds.",
+  REGISTRY_UNAVAILABLE: "The registry could not be reached or answered with a server error.",
+  REGISTRY_TIMEOUT: "The registry did not answer within REGISTRY_TIMEOUT_MS.",
+  INTEGRITY_ERROR: "A downloaded file did not match its expected size or sha256; nothing was kept.",
+  INSUFFICIENT_STORAGE: "There is not enough free disk space for the download.",
+  MODEL_NOT_CACHED: "The model is not in the local cache and pulling was not allowed.",
+  EXECUTION_PROVIDER_UNAVAILABLE: "The requested execution provider is not available on this machine.",
+  INFERENCE_FAILED: "ONNX Runtime could not run the model.",
+};
+
+export const ErrorCodeEnum = builder.enumType("ErrorCode", {
+  description: "Stable codes for expected failures; the same values appear in errors' extensions.code.",
+  values: Object.fromEntries(Object.entries(CODES).map(([code, description]) => [code, { description }])) as {
+    [K in ErrorCode]: { description: string };
+  },
+});

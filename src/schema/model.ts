@@ -1,0 +1,259 @@
+import type { GatewayContext } from "../context.js";
+import { InvalidInput } from "../errors.js";
+import { formatModelRef, MODEL_REF_FORM, type ModelRef, parseModelRef } from "../model-ref.js";
+import {
+  ELEMENT_TYPES,
+  type ElementType,
+  MODEL_FORMATS,
+  type ModelFormat,
+  type ModelSummary,
+  type TensorSpec,
+} from "../registries/types.js";
+import type { ModelLookup } from "../services/catalog.js";
+import { builder } from "./builder.js";
+
+/** What a Model field resolves from: a search result or a looked-up model. */
+export interface ModelView {
+  ref: ModelRef;
+  summary: ModelSummary;
+  /** Full info, when already known; search results load it on demand. */
+  lookup: ModelLookup | null;
+}
+
+const MAX_REFS = 100;
+
+const FORMAT_DESCRIPTIONS: Record<ModelFormat, string> = {
+  ONNX: "ONNX graphs (.onnx), runnable by the gateway.",
+  SAFETENSORS: "safetensors weights.",
+  PYTORCH: "PyTorch pickles (.bin, .pt).",
+  TENSORFLOW: "TensorFlow SavedModel or .h5 weights.",
+  GGUF: "GGUF files for llama.cpp.",
+  OTHER: "Anything else.",
+};
+
+export const ModelFormatEnum = builder.enumType("ModelFormat", {
+  description: "The weight format a model is published in.",
+  values: Object.fromEntries(MODEL_FORMATS.map((format) => [format, { description: FORMAT_DESCRIPTIONS[format] }])) as {
+    [F in ModelFormat]: { description: string };
+  },
+});
+
+export const TensorElementTypeEnum = builder.enumType("TensorElementType", {
+  description: "Element type of a tensor, as ONNX defines them.",
+  values: Object.fromEntries(ELEMENT_TYPES.map((type) => [type, { description: `ONNX ${type.toLowerCase()}.` }])) as {
+    [T in ElementType]: { description: string };
+  },
+});
+
+const TensorSpecObject = builder.objectRef<TensorSpec>("TensorSpec").implement({
+  description: "One input or output of an ONNX model.",
+  fields: (t) => ({
+    name: t.exposeString("name", { description: "The tensor's name in the graph." }),
+    elementType: t.field({
+      type: TensorElementTypeEnum,
+      nullable: true,
+      description: "Element type; null for non-tensor values (sequences, maps).",
+      resolve: (spec) => spec.elementType,
+    }),
+    shape: t.field({
+      type: ["TensorDimension"],
+      nullable: true,
+      description:
+        'Dimensions, fixed sizes as numbers and symbolic ones by name ("batch"); null when the rank is unknown.',
+      resolve: (spec) => spec.shape,
+    }),
+  }),
+});
+
+const ModelFileObject = builder.objectRef<ModelLookup["info"]["files"][number]>("ModelFile").implement({
+  description: "A file of a model as its registry lists it.",
+  fields: (t) => ({
+    path: t.exposeString("path", { description: "Path inside the model, with forward slashes." }),
+    sizeBytes: t.field({
+      type: "SafeInt",
+      nullable: true,
+      description: "Size in bytes, when the registry states it.",
+      resolve: (file) => file.sizeBytes,
+    }),
+    sha256: t.string({
+      nullable: true,
+      description: "Lower-case hex sha256 of the content, when the registry gives one.",
+      resolve: (file) => file.sha256,
+    }),
+  }),
+});
+
+const MetadataEntry = builder.objectRef<[string, string]>("MetadataEntry").implement({
+  description: "A key/value pair from an ONNX model's metadata_props.",
+  fields: (t) => ({
+    key: t.string({ description: "The property's key.", resolve: ([key]) => key }),
+    value: t.string({ description: "The property's value.", resolve: ([, value]) => value }),
+  }),
+});
+
+/** Full info for a view: already known, part of the search result, or loaded through the batch loader. */
+async function lookupOf(view: ModelView, ctx: GatewayContext): Promise<ModelLookup> {
+  if (view.lookup) return view.lookup;
+  if (view.summary.info) return { info: view.summary.info, fetchedAt: new Date(), stale: false };
+  const loaded = await ModelObject.getDataloader(ctx).load(formatModelRef(view.ref));
+  return loaded.lookup as ModelLookup;
+}
+
+export const ModelObject = builder.loadableObject("Model", {
+  description: "A model in one registry, at one revision.",
+  load: async (refs: string[], ctx: GatewayContext): Promise<Array<ModelView | Error>> => {
+    const parsed = refs.map(parseModelRef);
+    const results = await ctx.services.catalog.lookup(parsed, ctx.signal);
+    return results.map((result, i) =>
+      result instanceof Error ? result : { ref: parsed[i] as ModelRef, summary: result.info, lookup: result },
+    );
+  },
+  fields: (t) => ({
+    ref: t.string({
+      description: "The reference that names this model: `<registry>:<id>[@<revision>]`.",
+      resolve: (view) => formatModelRef(view.ref),
+    }),
+    registry: t.string({ description: "The registry it comes from.", resolve: (view) => view.summary.registry }),
+    id: t.string({ description: "Its id in that registry.", resolve: (view) => view.summary.id }),
+    name: t.string({ description: "Display name.", resolve: (view) => view.summary.name }),
+    author: t.string({
+      nullable: true,
+      description: "Author or organisation.",
+      resolve: (view) => view.summary.author,
+    }),
+    description: t.string({
+      nullable: true,
+      description: "What the model does.",
+      resolve: (view) => view.summary.description,
+    }),
+    task: t.string({
+      nullable: true,
+      description: 'The task it performs, in Hugging Face pipeline terms ("image-classification").',
+      resolve: (view) => view.summary.task,
+    }),
+    tags: t.stringList({ description: "Tags from the registry.", resolve: (view) => view.summary.tags }),
+    format: t.field({ type: ModelFormatEnum, description: "Weight format.", resolve: (view) => view.summary.format }),
+    license: t.string({ nullable: true, description: "Licence identifier.", resolve: (view) => view.summary.license }),
+    downloads: t.field({
+      type: "SafeInt",
+      nullable: true,
+      description: "Downloads as the registry counts them.",
+      resolve: (view) => view.summary.downloads,
+    }),
+    likes: t.field({
+      type: "SafeInt",
+      nullable: true,
+      description: "Likes or stars.",
+      resolve: (view) => view.summary.likes,
+    }),
+    updatedAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the model last changed.",
+      resolve: (view) => view.summary.updatedAt,
+    }),
+    sizeBytes: t.field({
+      type: "SafeInt",
+      nullable: true,
+      description: "Total size of its files in bytes.",
+      resolve: (view) => view.summary.sizeBytes,
+    }),
+    revision: t.string({
+      nullable: true,
+      description: "The resolved revision (a commit sha where the registry has commits).",
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.revision,
+    }),
+    files: t.field({
+      type: [ModelFileObject],
+      nullable: true,
+      description: "Its files with size and sha256.",
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.files,
+    }),
+    inputs: t.field({
+      type: [TensorSpecObject],
+      nullable: true,
+      description: "Input tensors of an ONNX model; null when unknown.",
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.inputs,
+    }),
+    outputs: t.field({
+      type: [TensorSpecObject],
+      nullable: true,
+      description: "Output tensors of an ONNX model; null when unknown.",
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.outputs,
+    }),
+    opset: t.int({
+      nullable: true,
+      description: "The ai.onnx operator set version an ONNX model needs.",
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.opset,
+    }),
+    irVersion: t.int({
+      nullable: true,
+      description: "The ONNX IR version of the model file.",
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.irVersion ?? null,
+    }),
+    producer: t.string({
+      nullable: true,
+      description: 'The tool that wrote the ONNX file ("pytorch 2.3").',
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.producer ?? null,
+    }),
+    metadata: t.field({
+      type: [MetadataEntry],
+      description: "The ONNX file's metadata_props.",
+      resolve: async (view, _args, ctx) => Object.entries((await lookupOf(view, ctx)).info.metadataProps ?? {}),
+    }),
+    brokenReason: t.string({
+      nullable: true,
+      description: "Why the model cannot be used (a truncated or non-ONNX file); null when it is sound.",
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.brokenReason ?? null,
+    }),
+    cached: t.boolean({
+      description: "Whether its files are on this machine (always true for the local folder).",
+      resolve: (view, _args, { services }) => services.registries.get(view.ref.registry).localPath !== undefined,
+    }),
+    fetchedAt: t.field({
+      type: "DateTime",
+      description: "When the gateway last read this metadata from the registry.",
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).fetchedAt,
+    }),
+    stale: t.boolean({
+      description: "True when the registry was unreachable and this is the gateway's last stored copy.",
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).stale,
+    }),
+  }),
+});
+
+/** Validates a reference argument and gives its canonical text (the loader's key). */
+function canonicalRef(text: string): string {
+  return formatModelRef(parseModelRef(text));
+}
+
+builder.queryFields((t) => ({
+  model: t.field({
+    type: ModelObject,
+    nullable: true,
+    description: `One model by reference (${MODEL_REF_FORM}). Unknown models answer null with a MODEL_NOT_FOUND error.`,
+    args: { ref: t.arg.string({ required: true, description: "The model reference." }) },
+    resolve: (_root, { ref }) => canonicalRef(ref),
+  }),
+  models: t.field({
+    type: [ModelObject],
+    nullable: { list: false, items: true },
+    description: `Several models at once, batched per registry; each missing or malformed one is null with its own error. At most ${MAX_REFS}.`,
+    args: {
+      refs: t.arg.stringList({ required: true, description: `Model references (${MODEL_REF_FORM}).` }),
+    },
+    resolve: (_root, { refs }) => {
+      if (refs.length > MAX_REFS) {
+        throw new InvalidInput(`refs may hold at most ${MAX_REFS} references (got ${refs.length}).`, { field: "refs" });
+      }
+      // A malformed reference fails only its own item.
+      return refs.map((ref) => {
+        try {
+          return canonicalRef(ref);
+        } catch (error) {
+          return Promise.reject(error as Error);
+        }
+      });
+    },
+  }),
+}));

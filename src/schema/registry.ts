@@ -1,0 +1,76 @@
+import type { RegistryHealth } from "../services/registry-monitor.js";
+import { builder } from "./builder.js";
+
+interface RegistryView {
+  name: string;
+  kind: string;
+  location: string;
+  enabled: boolean;
+  health: RegistryHealth;
+}
+
+const RegistryStatusEnum = builder.enumType("RegistryStatus", {
+  description: "How the registry's last call went.",
+  values: {
+    UNKNOWN: { description: "Not called since the gateway started." },
+    OK: { description: "The last call was answered." },
+    DEGRADED: { description: "The last call was answered only in part, or the registry is rate limiting." },
+    UNREACHABLE: { description: "The last call failed to reach the registry or timed out." },
+  },
+});
+
+const Registry = builder.objectRef<RegistryView>("Registry").implement({
+  description: "A model registry the gateway searches and pulls from.",
+  fields: (t) => ({
+    name: t.exposeString("name", {
+      description: "The prefix of this registry's model references (`hf` in `hf:org/name`).",
+    }),
+    kind: t.exposeString("kind", {
+      description: "What kind of registry this is: local-folder, huggingface or onnx-zoo.",
+    }),
+    location: t.exposeString("location", { description: "The endpoint URL or folder the registry is read from." }),
+    enabled: t.exposeBoolean("enabled", { description: "Whether the gateway uses it (the REGISTRIES setting)." }),
+    status: t.field({
+      type: RegistryStatusEnum,
+      description: "How the last call to the registry went.",
+      resolve: (registry) => registry.health.status,
+    }),
+    lastError: t.string({
+      nullable: true,
+      description: "The error of the last call, when it failed.",
+      resolve: (registry) => registry.health.lastError,
+    }),
+    lastCheckedAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the registry was last called.",
+      resolve: (registry) => registry.health.lastCheckedAt,
+    }),
+    lastLatencyMs: t.float({
+      nullable: true,
+      description: "How long the last call took, in milliseconds.",
+      resolve: (registry) => registry.health.lastLatencyMs,
+    }),
+  }),
+});
+
+builder.queryField("registries", (t) =>
+  t.field({
+    type: [Registry],
+    description: "Every registry the gateway knows, enabled or not, with the state of its last call.",
+    resolve: (_root, _args, { services }) => [
+      ...services.registries.enabled.map((manager) => ({
+        name: manager.name,
+        kind: manager.kind,
+        location: manager.location,
+        enabled: true,
+        health: services.monitor.healthOf(manager.name),
+      })),
+      ...services.registries.disabled.map((registry) => ({
+        ...registry,
+        enabled: false,
+        health: services.monitor.healthOf(registry.name),
+      })),
+    ],
+  }),
+);
