@@ -1,0 +1,68 @@
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inject } from "vitest";
+import { type App, openApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import type { RegistrySet } from "../../src/registries/registry-set.js";
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export interface TestApp {
+  url: string;
+  app: App;
+  dataDir: string;
+  modelsDir: string;
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real gateway on a real port (0: any free one) over a fresh SQLite file in a temporary folder,
+ * with the sample models seeded into its own local folder.
+ */
+export async function startTestApp(
+  options: { env?: Record<string, string>; registries?: RegistrySet } = {},
+): Promise<TestApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), "gateway-test-"));
+  await copyFile(join(inject("templateDataDir"), "gateway.db"), join(dataDir, "gateway.db"));
+  const modelsDir = join(dataDir, "models");
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATA_DIR: dataDir,
+    LOCAL_MODELS_DIR: modelsDir,
+    LOG_LEVEL: "silent",
+    ...options.env,
+  });
+  const app = await openApp(config, { logger: createLogger("silent"), registries: options.registries });
+  const server: Server = createServer(app.gateway);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    app,
+    dataDir,
+    modelsDir,
+    async graphql(query, variables) {
+      const response = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "./helpers/test-app.js";
+
+let gateway: TestApp;
+beforeAll(async () => {
+  gateway = await startTestApp();
+});
+afterAll(() => gateway.close());
+
+describe("HTTP server", () => {
+  it("reports readiness with version, database and registries at /health", async () => {
+    const response = await fetch(`${gateway.url}/health`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: "ok",
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      database: "ok",
+      registries: [expect.objectContaining({ name: "local", kind: "local-folder", enabled: true, status: "UNKNOWN" })],
+    });
+  });
+
+  it("serves GraphiQL from the installed packages, referencing no external script or stylesheet", async () => {
+    const response = await fetch(`${gateway.url}/graphql`, { headers: { accept: "text/html" } });
+    const html = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(html).toContain("GraphiQL");
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)\s*=\s*["']?(https?:)?\/\//i);
+  });
+
+  it("answers the newcomer's first query with the seeded local models and their inputs", async () => {
+    const { data, errors } = await gateway.graphql(
+      `{ registries { name status } searchModels(query: "classifier") { edges { node { ref inputs { name shape } } } } }`,
+    );
+
+    expect(errors).toBeUndefined();
+    expect(data).toEqual({
+      registries: [{ name: "local", status: "UNKNOWN" }],
+      searchModels: {
+        edges: [
+          { node: { ref: "local:mlp-classifier", inputs: [{ name: "features", shape: ["batch", 4] }] } },
+          {
+            node: {
+              ref: "local:pair-classifier",
+              inputs: [
+                { name: "left", shape: ["batch", 8] },
+                { name: "right", shape: ["batch", 8] },
+              ],
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it("masks unexpected failures without leaking a stack trace", async () => {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{ not json",
+    });
+    const body = await response.text();
+
+    expect(response.status).toBe(400);
+    expect(body).not.toMatch(/\bat .+\.(ts|js):\d+/);
+  });
+});
