@@ -5,6 +5,7 @@ import { openDatabase } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { ModelStore } from "./db/model-store.js";
 import { createLogger, type Logger } from "./logger.js";
+import { Metrics } from "./observability/metrics.js";
 import { createRegistries } from "./registries/index.js";
 import { seedSampleModels } from "./registries/local/sample-models.js";
 import type { RegistrySet } from "./registries/registry-set.js";
@@ -40,7 +41,8 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   }
   const registries = overrides.registries ?? createRegistries({ config, logger, fetch: overrides.fetch ?? fetch });
   const monitor = new RegistryMonitor();
-  const calls = new RegistryCalls(monitor, logger, config.registries.timeoutMs);
+  const metrics = new Metrics();
+  const calls = new RegistryCalls(monitor, metrics, logger, config.registries.timeoutMs);
   const services: Services = {
     db,
     logger,
@@ -49,6 +51,8 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     catalog: new Catalog(registries, new ModelStore(db), calls),
     search: new FederatedSearch(registries, calls),
     version: packageJson.version,
+    config,
+    metrics,
   };
   return {
     gateway: createGateway(services, config),

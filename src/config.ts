@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { databaseUrl } from "./db/database-url.js";
+import { type ApiKey, apiKeysVariable } from "./security/api-keys.js";
 
 /** Names of the registries the gateway knows, as they appear in model references (`hf:org/name`). */
 export const REGISTRY_NAMES = ["local"] as const;
@@ -55,7 +56,19 @@ const environment = z.object({
   CORS_ORIGINS: z.string().default("").transform(csv),
   GRAPHIQL: boolean(true),
   HF_ENDPOINT: url("https://huggingface.co"),
+  GATEWAY_API_KEYS: apiKeysVariable,
+  MUTATION_RATE_LIMIT: integer(1, 1_000_000, 30),
+  // GraphQL Armor's defaults, but depth 8: a Relay connection alone takes two levels.
+  MAX_DEPTH: integer(1, 100, 8),
+  MAX_COST: integer(1, 10_000_000, 5000),
+  MAX_ALIASES: integer(0, 10_000, 15),
+  MAX_DIRECTIVES: integer(0, 10_000, 50),
+  MAX_TOKENS: integer(10, 10_000_000, 1000),
+  MAX_BODY_BYTES: integer(1024, 2 ** 30, 32 * 2 ** 20),
 });
+
+/** Variables whose values are never echoed, not even in configuration errors. */
+const SECRETS = new Set(["GATEWAY_API_KEYS", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"]);
 
 type Environment = z.infer<typeof environment>;
 
@@ -77,6 +90,21 @@ export interface Config {
     readonly local: { readonly dir: string; readonly seedSamples: boolean };
     readonly hf: { readonly endpoint: string };
   };
+  readonly security: {
+    /** With none, the gateway is open but listens on (and answers) loopback only. */
+    readonly apiKeys: readonly ApiKey[];
+    /** pullModel and runInference calls per minute, per API key or client address. */
+    readonly mutationsPerMinute: number;
+  };
+  /** Bounds that make abusive requests cheap to refuse. */
+  readonly limits: {
+    readonly depth: number;
+    readonly cost: number;
+    readonly aliases: number;
+    readonly directives: number;
+    readonly tokens: number;
+    readonly bodyBytes: number;
+  };
 }
 
 /** Thrown when an environment variable is malformed; the message names each bad variable. */
@@ -91,11 +119,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `  ${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+      const shown = SECRETS.has(name) ? "[redacted]" : JSON.stringify(env[name]);
+      return `  ${name}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.GATEWAY_API_KEYS.length === 0 && !isLoopback(e.HOST)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HOST=${JSON.stringify(e.HOST)}: without GATEWAY_API_KEYS the gateway only listens on a loopback address (localhost, 127.0.0.1, ::1); set API keys to serve other hosts`,
+    );
+  }
   const dataDir = resolve(e.DATA_DIR);
   return deepFreeze({
     env: e.NODE_ENV,
@@ -109,11 +143,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       local: { dir: resolve(e.LOCAL_MODELS_DIR), seedSamples: e.SEED_SAMPLE_MODELS },
       hf: { endpoint: e.HF_ENDPOINT },
     },
+    security: { apiKeys: e.GATEWAY_API_KEYS, mutationsPerMinute: e.MUTATION_RATE_LIMIT },
+    limits: {
+      depth: e.MAX_DEPTH,
+      cost: e.MAX_COST,
+      aliases: e.MAX_ALIASES,
+      directives: e.MAX_DIRECTIVES,
+      tokens: e.MAX_TOKENS,
+      bodyBytes: e.MAX_BODY_BYTES,
+    },
   });
 }
 
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host) || host === "::ffff:127.0.0.1";
+}
+
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object") {
+  if (value && typeof value === "object" && !ArrayBuffer.isView(value)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);
   }

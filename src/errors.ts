@@ -18,7 +18,11 @@ export type ErrorCode =
   | "INSUFFICIENT_STORAGE"
   | "MODEL_NOT_CACHED"
   | "EXECUTION_PROVIDER_UNAVAILABLE"
-  | "INFERENCE_FAILED";
+  | "INFERENCE_FAILED"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "PAYLOAD_TOO_LARGE"
+  | "QUERY_LIMIT_EXCEEDED";
 
 /** Extra facts a client can act on; every field is optional and safe to expose. */
 export interface ErrorDetails {

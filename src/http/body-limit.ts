@@ -1,0 +1,40 @@
+import { createGraphQLError, type Plugin } from "graphql-yoga";
+
+/**
+ * Refuses request bodies over `maxBytes` with 413 PAYLOAD_TOO_LARGE: at once when Content-Length
+ * says so, and while reading when the body is streamed without one, so a huge body is never
+ * buffered whole.
+ */
+export function bodyLimit(maxBytes: number): Plugin {
+  const tooLarge = () =>
+    createGraphQLError(`The request body is larger than the ${maxBytes}-byte limit (MAX_BODY_BYTES).`, {
+      extensions: { code: "PAYLOAD_TOO_LARGE", http: { status: 413 } },
+    });
+  return {
+    onRequestParse({ request, requestParser, setRequestParser }) {
+      if (!request.body || !requestParser) return;
+      const declared = Number(request.headers.get("content-length"));
+      if (declared > maxBytes) throw tooLarge();
+      setRequestParser((req) => {
+        let seen = 0;
+        const counted = req.body?.pipeThrough(
+          new TransformStream<Uint8Array, Uint8Array>({
+            transform(chunk, controller) {
+              seen += chunk.byteLength;
+              if (seen > maxBytes) controller.error(tooLarge());
+              else controller.enqueue(chunk);
+            },
+          }),
+        );
+        return requestParser(
+          new Request(req.url, {
+            method: req.method,
+            headers: req.headers,
+            body: counted,
+            duplex: "half",
+          } as RequestInit),
+        );
+      });
+    },
+  };
+}
