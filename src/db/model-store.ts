@@ -38,8 +38,9 @@ const COLUMNS = [
 export class ModelStore {
   constructor(private readonly db: Database) {}
 
+  /** One upsert per model (each atomic with its files), so a busy database retries one model, not all. */
   async save(entries: ReadonlyArray<{ ref: ModelRef; info: ModelInfo }>, fetchedAt: Date): Promise<void> {
-    await this.db.$transaction(
+    await Promise.all(
       entries.map(({ ref, info }) => {
         const record = toRecord(info, fetchedAt);
         const files = info.files.map((file) => ({

@@ -1,5 +1,6 @@
 import { GatewayError, RegistryTimeout, RegistryUnavailable } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { Metrics } from "../observability/metrics.js";
 import type { ModelManager } from "../registries/types.js";
 import type { RegistryMonitor } from "./registry-monitor.js";
 
@@ -11,6 +12,7 @@ import type { RegistryMonitor } from "./registry-monitor.js";
 export class RegistryCalls {
   constructor(
     private readonly monitor: RegistryMonitor,
+    private readonly metrics: Metrics,
     private readonly logger: Logger,
     readonly timeoutMs: number,
   ) {}
@@ -24,11 +26,16 @@ export class RegistryCalls {
     const started = performance.now();
     try {
       const result = await raceAbort(manager.name, this.timeoutMs, deadline, () => call(deadline));
-      this.monitor.recordSuccess(manager.name, performance.now() - started);
+      const elapsed = performance.now() - started;
+      this.monitor.recordSuccess(manager.name, elapsed);
+      this.metrics.registryCalls.observe({ registry: manager.name, outcome: "ok" }, elapsed / 1000);
       return result;
     } catch (error) {
       const failure = this.classify(manager.name, error);
-      this.monitor.recordFailure(manager.name, failure, performance.now() - started);
+      const elapsed = performance.now() - started;
+      this.monitor.recordFailure(manager.name, failure, elapsed);
+      this.metrics.registryCalls.observe({ registry: manager.name, outcome: failure.code }, elapsed / 1000);
+      this.metrics.registryFailures.inc({ registry: manager.name, code: failure.code });
       throw failure;
     }
   }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import { type App, openApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
+import { createLogger, type Logger } from "../../src/logger.js";
 import type { RegistrySet } from "../../src/registries/registry-set.js";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -29,7 +29,7 @@ export interface TestApp {
  * with the sample models seeded into its own local folder.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; registries?: RegistrySet } = {},
+  options: { env?: Record<string, string>; registries?: RegistrySet; logger?: Logger } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), "gateway-test-"));
   await copyFile(join(inject("templateDataDir"), "gateway.db"), join(dataDir, "gateway.db"));
@@ -41,7 +41,10 @@ export async function startTestApp(
     LOG_LEVEL: "silent",
     ...options.env,
   });
-  const app = await openApp(config, { logger: createLogger("silent"), registries: options.registries });
+  const app = await openApp(config, {
+    logger: options.logger ?? createLogger("silent"),
+    registries: options.registries,
+  });
   const server: Server = createServer(app.gateway);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
