@@ -2,6 +2,7 @@ import packageJson from "../package.json" with { type: "json" };
 import type { Config } from "./config.js";
 import type { Services } from "./context.js";
 import { openDatabase } from "./db/client.js";
+import { PrismaDocumentStore } from "./db/document-store.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { ModelStore } from "./db/model-store.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -39,7 +40,9 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   if (config.registries.local.seedSamples && (await seedSampleModels(config.registries.local.dir))) {
     logger.info({ dir: config.registries.local.dir }, "seeded the local model folder with sample models");
   }
-  const registries = overrides.registries ?? createRegistries({ config, logger, fetch: overrides.fetch ?? fetch });
+  const registries =
+    overrides.registries ??
+    createRegistries({ config, logger, fetch: overrides.fetch ?? fetch, documents: new PrismaDocumentStore(db) });
   const monitor = new RegistryMonitor();
   const metrics = new Metrics();
   const calls = new RegistryCalls(monitor, metrics, logger, config.registries.timeoutMs);

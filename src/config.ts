@@ -4,7 +4,7 @@ import { databaseUrl } from "./db/database-url.js";
 import { type ApiKey, apiKeysVariable } from "./security/api-keys.js";
 
 /** Names of the registries the gateway knows, as they appear in model references (`hf:org/name`). */
-export const REGISTRY_NAMES = ["local"] as const;
+export const REGISTRY_NAMES = ["local", "onnx-zoo"] as const;
 export type RegistryName = (typeof REGISTRY_NAMES)[number];
 
 const csv = (value: string) =>
@@ -24,11 +24,10 @@ const integer = (min: number, max: number, fallback: number) =>
 const boolean = (fallback: boolean) =>
   z.stringbool({ error: "must be true or false (also accepted: 1/0, yes/no, on/off)" }).default(fallback);
 
-const url = (fallback: string) =>
-  z
-    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
-    .default(fallback)
-    .transform((value) => value.replace(/\/+$/, ""));
+const httpUrl = () =>
+  z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).transform((value) => value.replace(/\/+$/, ""));
+
+const url = (fallback: string) => httpUrl().default(fallback);
 
 /** Every environment variable the gateway reads, with its default. README.md documents each. */
 const environment = z.object({
@@ -56,6 +55,10 @@ const environment = z.object({
   CORS_ORIGINS: z.string().default("").transform(csv),
   GRAPHIQL: boolean(true),
   HF_ENDPOINT: url("https://huggingface.co"),
+  ONNX_ZOO_MANIFEST_URL: url("https://raw.githubusercontent.com/onnx/models/main/ONNX_HUB_MANIFEST.json"),
+  ONNX_ZOO_MANIFEST_TTL_SECONDS: integer(0, 31_536_000, 3600),
+  /** Defaults to the zoo's mirror under HF_ENDPOINT, so a Hub mirror serves the zoo's files too. */
+  ONNX_ZOO_FILES_URL: httpUrl().optional(),
   GATEWAY_API_KEYS: apiKeysVariable,
   MUTATION_RATE_LIMIT: integer(1, 1_000_000, 30),
   // GraphQL Armor's defaults, but depth 8: a Relay connection alone takes two levels.
@@ -89,6 +92,7 @@ export interface Config {
     readonly timeoutMs: number;
     readonly local: { readonly dir: string; readonly seedSamples: boolean };
     readonly hf: { readonly endpoint: string };
+    readonly onnxZoo: { readonly manifestUrl: string; readonly manifestTtlMs: number; readonly filesUrl: string };
   };
   readonly security: {
     /** With none, the gateway is open but listens on (and answers) loopback only. */
@@ -142,6 +146,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.REGISTRY_TIMEOUT_MS,
       local: { dir: resolve(e.LOCAL_MODELS_DIR), seedSamples: e.SEED_SAMPLE_MODELS },
       hf: { endpoint: e.HF_ENDPOINT },
+      onnxZoo: {
+        manifestUrl: e.ONNX_ZOO_MANIFEST_URL,
+        manifestTtlMs: e.ONNX_ZOO_MANIFEST_TTL_SECONDS * 1000,
+        filesUrl: e.ONNX_ZOO_FILES_URL ?? `${e.HF_ENDPOINT}/onnxmodelzoo/legacy_models/resolve/main`,
+      },
     },
     security: { apiKeys: e.GATEWAY_API_KEYS, mutationsPerMinute: e.MUTATION_RATE_LIMIT },
     limits: {

@@ -64,8 +64,9 @@ export class ModelNotFound extends RegistryError {
 }
 
 export class RevisionNotFound extends RegistryError {
-  constructor(ref: string, revision: string, details: ErrorDetails = {}) {
-    super("REVISION_NOT_FOUND", `Model ${ref} has no revision "${revision}".`, {
+  /** `accepted` names the revisions there are, where the registry can list them. */
+  constructor(ref: string, revision: string, details: ErrorDetails = {}, accepted?: string) {
+    super("REVISION_NOT_FOUND", `Model ${ref} has no revision "${revision}"${accepted ? `; ${accepted}` : ""}.`, {
       ...details,
       ref,
     });

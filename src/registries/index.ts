@@ -1,7 +1,9 @@
 import type { Config, RegistryName } from "../config.js";
 import type { Logger } from "../logger.js";
 import { LocalRegistry } from "./local/local-registry.js";
+import { OnnxZooRegistry } from "./onnx-zoo/onnx-zoo-registry.js";
 import { type DisabledRegistry, RegistrySet } from "./registry-set.js";
+import type { DocumentStore } from "./revalidating-document.js";
 import type { ModelManager } from "./types.js";
 
 /** What a registry strategy may be given: its config, a logger and the fetch it must use. */
@@ -9,6 +11,8 @@ export interface RegistryDeps {
   config: Config;
   logger: Logger;
   fetch: typeof fetch;
+  /** Where fetched documents (the zoo's manifest) are kept with their validators. */
+  documents: DocumentStore;
 }
 
 interface RegistryFactory {
@@ -23,6 +27,18 @@ const FACTORIES: Record<RegistryName, RegistryFactory> = {
     kind: "local-folder",
     location: (config) => config.registries.local.dir,
     create: ({ config, logger }) => new LocalRegistry(config.registries.local.dir, logger.child({ registry: "local" })),
+  },
+  "onnx-zoo": {
+    kind: "onnx-zoo",
+    location: (config) => config.registries.onnxZoo.manifestUrl,
+    create: ({ config, logger, fetch, documents }) =>
+      new OnnxZooRegistry({
+        ...config.registries.onnxZoo,
+        callTimeoutMs: config.registries.timeoutMs,
+        fetch,
+        documents,
+        logger: logger.child({ registry: "onnx-zoo" }),
+      }),
   },
 };
 

@@ -63,11 +63,18 @@ export interface ModelSummary {
   sizeBytes: number | null;
   /** Set when the search already knows the model's full info (local folder, zoo manifest). */
   info?: ModelInfo;
+  /** Set by a strategy that serves its own stored copy because its source is unreachable. */
+  stale?: boolean;
+  /**
+   * The revision a search result's reference names, when it is not the registry's default (a zoo
+   * model found through an opset filter, at the highest opset in the range).
+   */
+  refRevision?: string;
 }
 
 export type AccessStatus = "PUBLIC" | "GATED" | "PRIVATE" | "REQUIRES_TOKEN" | "DENIED";
 
-export interface ModelInfo extends Omit<ModelSummary, "info"> {
+export interface ModelInfo extends Omit<ModelSummary, "info" | "refRevision"> {
   /** The resolved revision (a commit where the registry has one). */
   revision: string | null;
   files: ModelFile[];
@@ -84,6 +91,8 @@ export interface ModelInfo extends Omit<ModelSummary, "info"> {
   accessStatus?: AccessStatus;
   /** Revisions the registry offers for this model (opsets in the ONNX Model Zoo). */
   availableRevisions?: string[];
+  /** The ONNX release the model was exported with, where the registry says (the zoo's onnx_version). */
+  onnxVersion?: string | null;
 }
 
 export const MODEL_SORTS = ["RELEVANCE", "DOWNLOADS", "LIKES", "UPDATED", "NAME"] as const;

@@ -103,7 +103,7 @@ builder.queryField("searchModels", (t) =>
       const edges = result.edges.map(({ cursor, node }) => ({
         cursor,
         node: {
-          ref: { registry: node.registry, id: node.id, revision: null },
+          ref: { registry: node.registry, id: node.id, revision: node.refRevision ?? null },
           summary: node,
           lookup: null,
         } satisfies ModelView,

@@ -39,6 +39,8 @@ export async function startTestApp(
     DATA_DIR: dataDir,
     LOCAL_MODELS_DIR: modelsDir,
     LOG_LEVEL: "silent",
+    // Registries that reach the internet by default stay off unless a test points them at its server.
+    REGISTRIES: "local",
     ...options.env,
   });
   const app = await openApp(config, {
