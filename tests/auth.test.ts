@@ -30,11 +30,10 @@ describe("API keys", () => {
   it("answers a key with the read scope", async () => {
     gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
 
-    expect(await registriesAs(READER)).toEqual({
-      data: { registries: [{ name: "local" }] },
-      codes: undefined,
-      messages: undefined,
-    });
+    const result = await registriesAs(READER);
+
+    expect(result.codes).toBeUndefined();
+    expect(result.data).toEqual({ registries: expect.arrayContaining([{ name: "local" }]) });
   });
 
   it("refuses a request without a key, or with an unknown one, as UNAUTHENTICATED", async () => {
