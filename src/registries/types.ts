@@ -63,7 +63,16 @@ export interface ModelSummary {
   sizeBytes: number | null;
   /** Set when the search already knows the model's full info (local folder, zoo manifest). */
   info?: ModelInfo;
+  /** Who may download it, when the registry knows without another call (see AccessStatus). */
+  accessStatus?: AccessStatus;
+  /** How a gated model grants access; null when it is not gated. */
+  gateKind?: GateKind | null;
+  /** The model's page on the registry's website (where gated models are requested). */
+  pageUrl?: string | null;
 }
+
+/** Whether a gated model's access requests are approved automatically or by its authors. */
+export type GateKind = "AUTOMATIC" | "MANUAL";
 
 export type AccessStatus = "PUBLIC" | "GATED" | "PRIVATE" | "REQUIRES_TOKEN" | "DENIED";
 
@@ -141,6 +150,8 @@ export interface RegistryQuota {
   remaining: number | null;
   limit: number | null;
   resetsAt: Date | null;
+  /** Length of the registry's rate-limit window, when it says. */
+  windowSeconds?: number | null;
 }
 
 /**

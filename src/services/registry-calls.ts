@@ -1,4 +1,4 @@
-import { GatewayError, RegistryTimeout, RegistryUnavailable } from "../errors.js";
+import { GatewayError, isUnreachable, RateLimited, RegistryTimeout, RegistryUnavailable } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ModelManager } from "../registries/types.js";
 import type { RegistryMonitor } from "./registry-monitor.js";
@@ -24,13 +24,22 @@ export class RegistryCalls {
     const started = performance.now();
     try {
       const result = await raceAbort(manager.name, this.timeoutMs, deadline, () => call(deadline));
-      this.monitor.recordSuccess(manager.name, performance.now() - started);
+      this.record(manager.name, result, performance.now() - started);
       return result;
     } catch (error) {
       const failure = this.classify(manager.name, error);
       this.monitor.recordFailure(manager.name, failure, performance.now() - started);
       throw failure;
     }
+  }
+
+  /** A batch whose items failed because of the registry itself (down, rate limiting) did not succeed. */
+  private record(registry: string, result: unknown, latencyMs: number): void {
+    const answers: unknown[] = Array.isArray(result) ? result : [];
+    const failures = answers.filter((answer) => isUnreachable(answer) || answer instanceof RateLimited);
+    if (failures.length === 0) this.monitor.recordSuccess(registry, latencyMs);
+    else if (failures.length === answers.length) this.monitor.recordFailure(registry, failures[0], latencyMs);
+    else this.monitor.recordPartial(registry, failures[0], latencyMs);
   }
 
   private classify(registry: string, error: unknown): GatewayError {
