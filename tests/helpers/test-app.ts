@@ -29,7 +29,7 @@ export interface TestApp {
  * with the sample models seeded into its own local folder.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; registries?: RegistrySet } = {},
+  options: { env?: Record<string, string>; registries?: RegistrySet; fetch?: typeof fetch } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), "gateway-test-"));
   await copyFile(join(inject("templateDataDir"), "gateway.db"), join(dataDir, "gateway.db"));
@@ -39,9 +39,15 @@ export async function startTestApp(
     DATA_DIR: dataDir,
     LOCAL_MODELS_DIR: modelsDir,
     LOG_LEVEL: "silent",
+    // Tests never reach the internet: registries that call out are enabled by the tests that serve them.
+    REGISTRIES: "local",
     ...options.env,
   });
-  const app = await openApp(config, { logger: createLogger("silent"), registries: options.registries });
+  const app = await openApp(config, {
+    logger: createLogger("silent"),
+    registries: options.registries,
+    fetch: options.fetch,
+  });
   const server: Server = createServer(app.gateway);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
