@@ -178,6 +178,7 @@ describe("Hugging Face Hub access", () => {
     { id: "acme/secret", private: true, grantedTokens: ["hf_granted"] },
     { id: "acme/gated", gated: "manual", grantedTokens: ["hf_granted"] },
     { id: "acme/gated-auto", gated: "auto" },
+    { id: "acme/disabled", disabled: true },
   ];
   const tokens = ["hf_granted", "hf_other"];
 
@@ -206,6 +207,7 @@ describe("Hugging Face Hub access", () => {
     ["hf_other", "hf:acme/missing", "MODEL_NOT_FOUND", /was not found/],
     ["hf_other", "hf:acme/secret", "MODEL_NOT_FOUND", /was not found/],
     ["hf_revoked", "hf:acme/open", "ACCESS_DENIED", /refused the configured token \(HF_TOKEN\).*Invalid credentials/],
+    [null, "hf:acme/disabled", "ACCESS_DENIED", /refused the request for model hf:acme\/disabled: .*disabled/],
   ])("with token %s, %s answers %s", async (token, ref, code, message) => {
     const { data, errors } = await ask(token, ref);
 

@@ -13,6 +13,8 @@ export interface FakeHubRepo {
   files?: FakeHubFile[];
   private?: boolean;
   gated?: false | "auto" | "manual";
+  /** Disabled by the Hub's staff: every request about it gets 403. */
+  disabled?: boolean;
   /** Tokens that may read this private repository or have been granted this gated one. */
   grantedTokens?: string[];
   /** Branches and tags; each gets its own commit sha (all hold the same files). Default ["main"]. */

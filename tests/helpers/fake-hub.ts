@@ -83,7 +83,9 @@ export class FakeHub {
       const http = createServer((req, res) => void hub.handle(server, req, res));
       await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
       hub.servers.push(http);
-      hub.origins[server] = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+      // The canonical host gets a host name of its own, as huggingface.co is not the mirror's.
+      const host = server === "canonical" ? "localhost" : "127.0.0.1";
+      hub.origins[server] = `http://${host}:${(http.address() as AddressInfo).port}`;
     }
     return hub;
   }
@@ -209,6 +211,7 @@ export class FakeHub {
     const [, id, kind, revision, subPath, authCheck] = match;
     const state = this.repos.get(id as string);
     if (!state || !this.canRead(state, bearer)) return repoNotFound(bearer);
+    if (state.repo.disabled) return hubError(403, null, "Access to this resource is disabled.");
     if (authCheck) return this.gate(state, bearer) ?? { status: 200, json: {} };
     const commit = resolveRevision(state, decodeURIComponent(revision ?? "main"));
     if (!commit) return hubError(404, "RevisionNotFound", `Invalid rev id: ${revision}`);
