@@ -6,14 +6,14 @@ import { startTestApp, type TestApp } from "./helpers/test-app.js";
 
 const MODEL = `query Model($ref: String!) { model(ref: $ref) { ref revision } }`;
 const SEARCH = `{ searchModels(first: 3) { edges { node { ref } } failures { registry code message retryAfterSeconds } } }`;
-const REGISTRIES = `{ registries { name status lastError quota { remaining limit resetsAt windowSeconds } } }`;
+const REGISTRIES = `{ registries { name status lastError quota { remaining limit resetsAt windowSeconds throttledAt } } }`;
 
 interface RegistriesData {
   registries: Array<{
     name: string;
     status: string;
     lastError: string | null;
-    quota: { remaining: number; limit: number; resetsAt: string; windowSeconds: number } | null;
+    quota: { remaining: number; limit: number; resetsAt: string; windowSeconds: number; throttledAt: string } | null;
   }>;
 }
 
@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 describe("Hugging Face Hub rate limits and failures", () => {
-  it("waits for the RateLimit reset after a 429, answers, and shows what is left of the window on Registry", async () => {
+  it("waits for the RateLimit reset after a 429, answers, marks the registry DEGRADED and shows its quota", async () => {
     setup = await startHubGateway({ repos });
     setup.hub.failNext(isInfo, rateLimitedAnswer(1));
 
@@ -40,7 +40,11 @@ describe("Hugging Face Hub rate limits and failures", () => {
     expect(data?.model).toMatchObject({ ref: "hf:acme/vision" });
     expect(setup.hub.requestsTo("hub").filter(isInfo)).toHaveLength(2);
     const hf = health.data?.registries.find((r) => r.name === "hf");
-    expect(hf).toMatchObject({ status: "OK", quota: { remaining: 998, limit: 1000, windowSeconds: 300 } });
+    expect(hf).toMatchObject({
+      status: "DEGRADED",
+      lastError: "RATE_LIMITED: the last call was answered after waiting for the rate-limit window to reset.",
+      quota: { remaining: 998, limit: 1000, windowSeconds: 300, throttledAt: expect.any(String) },
+    });
     expect(Date.parse(hf?.quota?.resetsAt ?? "")).toBeGreaterThan(Date.now());
   });
 

@@ -152,6 +152,8 @@ export interface RegistryQuota {
   resetsAt: Date | null;
   /** Length of the registry's rate-limit window, when it says. */
   windowSeconds?: number | null;
+  /** When the registry last made the gateway wait for its window to reset (a call that still succeeded). */
+  throttledAt?: Date | null;
 }
 
 /**

@@ -32,6 +32,12 @@ const RegistryQuotaObject = builder.objectRef<RegistryQuota>("RegistryQuota").im
       description: "Length of the window in seconds.",
       resolve: (quota) => quota.windowSeconds ?? null,
     }),
+    throttledAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the registry last made the gateway wait for the window to reset.",
+      resolve: (quota) => quota.throttledAt ?? null,
+    }),
   }),
 });
 

@@ -22,9 +22,10 @@ export class RegistryCalls {
 
   async run<T>(manager: ModelManager, deadline: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const started = performance.now();
+    const calledAt = new Date();
     try {
       const result = await raceAbort(manager.name, this.timeoutMs, deadline, () => call(deadline));
-      this.record(manager.name, result, performance.now() - started);
+      this.record(manager, result, performance.now() - started, calledAt);
       return result;
     } catch (error) {
       const failure = this.classify(manager.name, error);
@@ -33,13 +34,24 @@ export class RegistryCalls {
     }
   }
 
-  /** A batch whose items failed because of the registry itself (down, rate limiting) did not succeed. */
-  private record(registry: string, result: unknown, latencyMs: number): void {
+  /**
+   * A batch whose items failed because of the registry itself (down, rate limiting) did not
+   * succeed; a call the registry made wait for its rate limit succeeded, but only just.
+   */
+  private record(manager: ModelManager, result: unknown, latencyMs: number, calledAt: Date): void {
+    const registry = manager.name;
     const answers: unknown[] = Array.isArray(result) ? result : [];
     const failures = answers.filter((answer) => isUnreachable(answer) || answer instanceof RateLimited);
-    if (failures.length === 0) this.monitor.recordSuccess(registry, latencyMs);
-    else if (failures.length === answers.length) this.monitor.recordFailure(registry, failures[0], latencyMs);
-    else this.monitor.recordPartial(registry, failures[0], latencyMs);
+    const throttledAt = manager.quota?.()?.throttledAt;
+    if (failures.length === answers.length && failures.length > 0) {
+      this.monitor.recordFailure(registry, failures[0], latencyMs);
+    } else if (failures.length > 0) {
+      this.monitor.recordPartial(registry, failures[0], latencyMs);
+    } else if (throttledAt && throttledAt >= calledAt) {
+      this.monitor.recordThrottled(registry, latencyMs);
+    } else {
+      this.monitor.recordSuccess(registry, latencyMs);
+    }
   }
 
   private classify(registry: string, error: unknown): GatewayError {

@@ -38,6 +38,16 @@ export class RegistryMonitor {
     });
   }
 
+  /** The call was answered, after waiting for the registry's rate-limit window to reset. */
+  recordThrottled(registry: string, latencyMs: number): void {
+    this.health.set(registry, {
+      status: "DEGRADED",
+      lastError: "RATE_LIMITED: the last call was answered after waiting for the rate-limit window to reset.",
+      lastCheckedAt: new Date(),
+      lastLatencyMs: latencyMs,
+    });
+  }
+
   /** A batch call answered for some items while `error` kept the registry from answering the others. */
   recordPartial(registry: string, error: unknown, latencyMs: number): void {
     this.health.set(registry, {

@@ -61,6 +61,7 @@ export class HubHttp {
   private readonly inFlight = new InFlight<HubReply>();
   private readonly quotas = new Map<string, RegistryQuota>();
   private readonly origin: string;
+  private throttledAt: Date | null = null;
 
   constructor(private readonly options: HubHttpOptions) {
     this.origin = new URL(options.endpoint).origin;
@@ -103,7 +104,9 @@ export class HubHttp {
 
   /** What the Hub last said is left of its API rate-limit window. */
   quota(): RegistryQuota | null {
-    return this.quotas.get("api") ?? [...this.quotas.values()].at(-1) ?? null;
+    const window = this.quotas.get("api") ?? [...this.quotas.values()].at(-1);
+    if (!window && !this.throttledAt) return null;
+    return { remaining: null, limit: null, resetsAt: null, ...window, throttledAt: this.throttledAt };
   }
 
   private exchange(method: Method, pathOrUrl: string, call: HubCall): Promise<HubReply> {
@@ -137,6 +140,7 @@ export class HubHttp {
         if (!this.mayRetry(attempt, waitSeconds * 1000, retryUntil)) {
           throw new RateLimited(registry, Math.max(1, Math.ceil(waitSeconds)));
         }
+        this.throttledAt = new Date();
         await this.pause(waitSeconds * 1000, signal, "rate limited; waiting for the window to reset");
         continue;
       }
