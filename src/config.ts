@@ -4,7 +4,7 @@ import { databaseUrl } from "./db/database-url.js";
 import { type ApiKey, apiKeysVariable } from "./security/api-keys.js";
 
 /** Names of the registries the gateway knows, as they appear in model references (`hf:org/name`). */
-export const REGISTRY_NAMES = ["local", "onnx-zoo"] as const;
+export const REGISTRY_NAMES = ["local", "hf", "onnx-zoo"] as const;
 export type RegistryName = (typeof REGISTRY_NAMES)[number];
 
 const csv = (value: string) =>
@@ -55,6 +55,12 @@ const environment = z.object({
   CORS_ORIGINS: z.string().default("").transform(csv),
   GRAPHIQL: boolean(true),
   HF_ENDPOINT: url("https://huggingface.co"),
+  HF_TOKEN: z.string().trim().optional(),
+  HUGGING_FACE_HUB_TOKEN: z.string().trim().optional(),
+  HF_CACHE_TTL_SECONDS: integer(0, 30 * 24 * 3600, 600),
+  HF_MAX_RETRIES: integer(0, 10, 3),
+  HF_RETRY_BACKOFF_MS: integer(1, 60_000, 500),
+  HF_RETRY_BUDGET_MS: integer(0, 600_000, 5_000),
   ONNX_ZOO_MANIFEST_URL: url("https://raw.githubusercontent.com/onnx/models/main/ONNX_HUB_MANIFEST.json"),
   ONNX_ZOO_MANIFEST_TTL_SECONDS: integer(0, 31_536_000, 3600),
   /** Defaults to the zoo's mirror under HF_ENDPOINT, so a Hub mirror serves the zoo's files too. */
@@ -91,7 +97,17 @@ export interface Config {
     readonly enabled: readonly RegistryName[];
     readonly timeoutMs: number;
     readonly local: { readonly dir: string; readonly seedSamples: boolean };
-    readonly hf: { readonly endpoint: string };
+    readonly hf: {
+      readonly endpoint: string;
+      /** Sent as a bearer token to the endpoint's own host only; null for anonymous calls. */
+      readonly token: string | null;
+      readonly cacheTtlSeconds: number;
+      readonly maxRetries: number;
+      /** First retry delay; each further retry doubles it (with jitter). */
+      readonly retryBackoffMs: number;
+      /** The most time one call may spend waiting for retries and rate-limit resets. */
+      readonly retryBudgetMs: number;
+    };
     readonly onnxZoo: { readonly manifestUrl: string; readonly manifestTtlMs: number; readonly filesUrl: string };
   };
   readonly security: {
@@ -145,7 +161,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       enabled: [...new Set(e.REGISTRIES)],
       timeoutMs: e.REGISTRY_TIMEOUT_MS,
       local: { dir: resolve(e.LOCAL_MODELS_DIR), seedSamples: e.SEED_SAMPLE_MODELS },
-      hf: { endpoint: e.HF_ENDPOINT },
+      hf: {
+        endpoint: e.HF_ENDPOINT,
+        token: e.HF_TOKEN || e.HUGGING_FACE_HUB_TOKEN || null,
+        cacheTtlSeconds: e.HF_CACHE_TTL_SECONDS,
+        maxRetries: e.HF_MAX_RETRIES,
+        retryBackoffMs: e.HF_RETRY_BACKOFF_MS,
+        retryBudgetMs: e.HF_RETRY_BUDGET_MS,
+      },
       onnxZoo: {
         manifestUrl: e.ONNX_ZOO_MANIFEST_URL,
         manifestTtlMs: e.ONNX_ZOO_MANIFEST_TTL_SECONDS * 1000,

@@ -82,6 +82,27 @@ export class FileNotFound extends RegistryError {
 /** The model exists but needs a token (AUTHENTICATION_REQUIRED), or the token is refused. */
 export class AccessDenied extends RegistryError {}
 
+/** The model is gated and the gateway's token (if any) has not been granted access to it. */
+export class GatedModel extends AccessDenied {
+  constructor(ref: string, accessUrl: string, details: ErrorDetails = {}) {
+    super(
+      "GATED_MODEL",
+      `Model ${ref} is gated: request access at ${accessUrl}, then configure a token that has been granted it.`,
+      { ...details, ref, accessUrl },
+    );
+  }
+}
+
+/** The registry answers only to a token and none is configured; `how` says which setting to use. */
+export class AuthenticationRequired extends AccessDenied {
+  constructor(ref: string, how: string, details: ErrorDetails = {}) {
+    super("AUTHENTICATION_REQUIRED", `Model ${ref} needs a token (it is private, gated or missing): ${how}`, {
+      ...details,
+      ref,
+    });
+  }
+}
+
 export class RateLimited extends RegistryError {
   constructor(registry: string, retryAfterSeconds: number, options?: ErrorOptions) {
     super(

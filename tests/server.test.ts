@@ -18,6 +18,7 @@ describe("HTTP server", () => {
       database: "ok",
       registries: [
         expect.objectContaining({ name: "local", kind: "local-folder", enabled: true, status: "UNKNOWN" }),
+        expect.objectContaining({ name: "hf", kind: "huggingface", enabled: false, status: "UNKNOWN" }),
         expect.objectContaining({ name: "onnx-zoo", kind: "onnx-zoo", enabled: false, status: "UNKNOWN" }),
       ],
     });
@@ -41,6 +42,7 @@ describe("HTTP server", () => {
     expect(data).toEqual({
       registries: [
         { name: "local", status: "UNKNOWN" },
+        { name: "hf", status: "UNKNOWN" },
         { name: "onnx-zoo", status: "UNKNOWN" },
       ],
       searchModels: {

@@ -1,5 +1,6 @@
 import type { Config, RegistryName } from "../config.js";
 import type { Logger } from "../logger.js";
+import { HfRegistry } from "./hf/hf-registry.js";
 import { LocalRegistry } from "./local/local-registry.js";
 import { OnnxZooRegistry } from "./onnx-zoo/onnx-zoo-registry.js";
 import { type DisabledRegistry, RegistrySet } from "./registry-set.js";
@@ -27,6 +28,18 @@ const FACTORIES: Record<RegistryName, RegistryFactory> = {
     kind: "local-folder",
     location: (config) => config.registries.local.dir,
     create: ({ config, logger }) => new LocalRegistry(config.registries.local.dir, logger.child({ registry: "local" })),
+  },
+  hf: {
+    kind: "huggingface",
+    location: (config) => config.registries.hf.endpoint,
+    create: ({ config, logger, fetch }) =>
+      new HfRegistry({
+        ...config.registries.hf,
+        // Retries must end early enough for their last attempt to answer within the registry timeout.
+        retryBudgetMs: Math.min(config.registries.hf.retryBudgetMs, config.registries.timeoutMs / 2),
+        fetch,
+        logger: logger.child({ registry: "hf" }),
+      }),
   },
   "onnx-zoo": {
     kind: "onnx-zoo",

@@ -70,7 +70,16 @@ export interface ModelSummary {
    * model found through an opset filter, at the highest opset in the range).
    */
   refRevision?: string;
+  /** Who may download it, when the registry knows without another call (see AccessStatus). */
+  accessStatus?: AccessStatus;
+  /** How a gated model grants access; null when it is not gated. */
+  gateKind?: GateKind | null;
+  /** The model's page on the registry's website (where gated models are requested). */
+  pageUrl?: string | null;
 }
+
+/** Whether a gated model's access requests are approved automatically or by its authors. */
+export type GateKind = "AUTOMATIC" | "MANUAL";
 
 export type AccessStatus = "PUBLIC" | "GATED" | "PRIVATE" | "REQUIRES_TOKEN" | "DENIED";
 
@@ -150,6 +159,10 @@ export interface RegistryQuota {
   remaining: number | null;
   limit: number | null;
   resetsAt: Date | null;
+  /** Length of the registry's rate-limit window, when it says. */
+  windowSeconds?: number | null;
+  /** When the registry last made the gateway wait for its window to reset (a call that still succeeded). */
+  throttledAt?: Date | null;
 }
 
 /**

@@ -2,6 +2,7 @@ import { builder } from "./builder.js";
 import "./error-code.js";
 import "./registry.js";
 import "./model.js";
+import "./model-access.js";
 import "./search.js";
 
 /** The gateway's GraphQL schema (Pothos sorts its types, so the printed form is stable). */

@@ -92,7 +92,7 @@ const MetadataEntry = builder.objectRef<[string, string]>("MetadataEntry").imple
 });
 
 /** Full info for a view: already known, part of the search result, or loaded through the batch loader. */
-async function lookupOf(view: ModelView, ctx: GatewayContext): Promise<ModelLookup> {
+export async function lookupOf(view: ModelView, ctx: GatewayContext): Promise<ModelLookup> {
   if (view.lookup) return view.lookup;
   if (view.summary.info) return { info: view.summary.info, fetchedAt: new Date(), stale: view.summary.stale === true };
   const loaded = await ModelObject.getDataloader(ctx).load(formatModelRef(view.ref));

@@ -29,7 +29,7 @@ export interface TestApp {
  * with the sample models seeded into its own local folder.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; registries?: RegistrySet; logger?: Logger } = {},
+  options: { env?: Record<string, string>; registries?: RegistrySet; logger?: Logger; fetch?: typeof fetch } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), "gateway-test-"));
   await copyFile(join(inject("templateDataDir"), "gateway.db"), join(dataDir, "gateway.db"));
@@ -39,13 +39,14 @@ export async function startTestApp(
     DATA_DIR: dataDir,
     LOCAL_MODELS_DIR: modelsDir,
     LOG_LEVEL: "silent",
-    // Registries that reach the internet by default stay off unless a test points them at its server.
+    // Tests never reach the internet: registries that call out are enabled by the tests that serve them.
     REGISTRIES: "local",
     ...options.env,
   });
   const app = await openApp(config, {
     logger: options.logger ?? createLogger("silent"),
     registries: options.registries,
+    fetch: options.fetch,
   });
   const server: Server = createServer(app.gateway);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
