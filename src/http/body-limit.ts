@@ -2,8 +2,8 @@ import { createGraphQLError, type Plugin } from "graphql-yoga";
 
 /**
  * Refuses request bodies over `maxBytes` with 413 PAYLOAD_TOO_LARGE: at once when Content-Length
- * says so, and while reading when the body is streamed without one, so a huge body is never
- * buffered whole.
+ * says so (HTTP framing then bounds the body), and while reading when it is streamed without one,
+ * so a huge body is never buffered whole. Only that second case pays for a counting stream.
  */
 export function bodyLimit(maxBytes: number): Plugin {
   const tooLarge = () =>
@@ -13,8 +13,11 @@ export function bodyLimit(maxBytes: number): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser }) {
       if (!request.body || !requestParser) return;
-      const declared = Number(request.headers.get("content-length"));
-      if (declared > maxBytes) throw tooLarge();
+      const length = request.headers.get("content-length");
+      if (length !== null) {
+        if (Number(length) > maxBytes) throw tooLarge();
+        return;
+      }
       setRequestParser((req) => {
         let seen = 0;
         const counted = req.body?.pipeThrough(
