@@ -6,6 +6,9 @@ import { databaseUrl } from "./db/database-url.js";
 export const REGISTRY_NAMES = ["local"] as const;
 export type RegistryName = (typeof REGISTRY_NAMES)[number];
 
+/** ONNX Runtime execution providers the gateway can use, in AUTO's default order (fastest first). */
+export const EXECUTION_PROVIDER_NAMES = ["cuda", "webgpu", "cpu"] as const;
+
 const csv = (value: string) =>
   value
     .split(",")
@@ -55,9 +58,26 @@ const environment = z.object({
   CORS_ORIGINS: z.string().default("").transform(csv),
   GRAPHIQL: boolean(true),
   HF_ENDPOINT: url("https://huggingface.co"),
+  EXECUTION_PROVIDERS: z
+    .string()
+    .default(EXECUTION_PROVIDER_NAMES.join(","))
+    .transform((value) => csv(value.toLowerCase()))
+    .pipe(
+      z
+        .array(
+          z.enum(EXECUTION_PROVIDER_NAMES, {
+            error: `each provider must be one of ${EXECUTION_PROVIDER_NAMES.join(", ")}`,
+          }),
+        )
+        .min(1, { error: "must name at least one execution provider" }),
+    ),
+  SESSION_CACHE_SIZE: integer(1, 1000, 4),
+  INFERENCE_MAX_BYTES: integer(1, 2 ** 31, 64 * 1024 * 1024),
+  INFERENCE_WORKERS: integer(1, 64, 2),
 });
 
 type Environment = z.infer<typeof environment>;
+export type ExecutionProviderName = (typeof EXECUTION_PROVIDER_NAMES)[number];
 
 export interface Config {
   readonly env: Environment["NODE_ENV"];
@@ -76,6 +96,15 @@ export interface Config {
     readonly timeoutMs: number;
     readonly local: { readonly dir: string; readonly seedSamples: boolean };
     readonly hf: { readonly endpoint: string };
+  };
+  readonly inference: {
+    /** The providers AUTO tries, in order; explicit requests must name one of these. */
+    readonly providers: readonly ExecutionProviderName[];
+    readonly sessionCacheSize: number;
+    /** The most bytes of input tensors one inference may carry. */
+    readonly maxInputBytes: number;
+    /** Worker threads that hold sessions and run them off the event loop. */
+    readonly workers: number;
   };
 }
 
@@ -108,6 +137,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.REGISTRY_TIMEOUT_MS,
       local: { dir: resolve(e.LOCAL_MODELS_DIR), seedSamples: e.SEED_SAMPLE_MODELS },
       hf: { endpoint: e.HF_ENDPOINT },
+    },
+    inference: {
+      providers: [...new Set(e.EXECUTION_PROVIDERS)],
+      sessionCacheSize: e.SESSION_CACHE_SIZE,
+      maxInputBytes: e.INFERENCE_MAX_BYTES,
+      workers: e.INFERENCE_WORKERS,
     },
   });
 }
