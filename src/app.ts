@@ -2,8 +2,12 @@ import packageJson from "../package.json" with { type: "json" };
 import type { Config } from "./config.js";
 import type { Services } from "./context.js";
 import { openDatabase } from "./db/client.js";
+import { InferenceHistory } from "./db/inference-history.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { ModelStore } from "./db/model-store.js";
+import { InferenceEngine } from "./inference/inference-engine.js";
+import { RegistryModelFiles } from "./inference/model-files.js";
+import type { WorkerSettings } from "./inference/worker-protocol.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createRegistries } from "./registries/index.js";
 import { seedSampleModels } from "./registries/local/sample-models.js";
@@ -11,6 +15,7 @@ import type { RegistrySet } from "./registries/registry-set.js";
 import { createGateway, type Gateway } from "./server.js";
 import { Catalog } from "./services/catalog.js";
 import { FederatedSearch } from "./services/federated-search.js";
+import { InferenceService } from "./services/inference.js";
 import { RegistryCalls } from "./services/registry-calls.js";
 import { RegistryMonitor } from "./services/registry-monitor.js";
 
@@ -41,18 +46,40 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const registries = overrides.registries ?? createRegistries({ config, logger, fetch: overrides.fetch ?? fetch });
   const monitor = new RegistryMonitor();
   const calls = new RegistryCalls(monitor, logger, config.registries.timeoutMs);
+  const catalog = new Catalog(registries, new ModelStore(db), calls);
+  const engine = new InferenceEngine({ ...config.inference, ortLogLevel: ortLogLevel(config.logLevel) });
   const services: Services = {
     db,
     logger,
     registries,
     monitor,
-    catalog: new Catalog(registries, new ModelStore(db), calls),
+    catalog,
     search: new FederatedSearch(registries, calls),
     version: packageJson.version,
+    inference: new InferenceService(
+      catalog,
+      new RegistryModelFiles(registries),
+      engine,
+      new InferenceHistory(db),
+      config.inference.maxInputBytes,
+      logger,
+    ),
   };
   return {
     gateway: createGateway(services, config),
     services,
-    close: () => db.$disconnect(),
+    close: async () => {
+      await engine.close();
+      await db.$disconnect();
+    },
   };
+}
+
+/**
+ * onnxruntime writes its own log lines to stderr, outside the gateway's JSON logs; its failures
+ * reach callers and the runtime query anyway, so it speaks only when the gateway is debugging.
+ */
+function ortLogLevel(level: Config["logLevel"]): WorkerSettings["ortLogLevel"] {
+  if (level === "trace") return "verbose";
+  return level === "debug" ? "warning" : "fatal";
 }

@@ -3,6 +3,7 @@ import type { Logger } from "./logger.js";
 import type { RegistrySet } from "./registries/registry-set.js";
 import type { Catalog } from "./services/catalog.js";
 import type { FederatedSearch } from "./services/federated-search.js";
+import type { InferenceService } from "./services/inference.js";
 import type { RegistryMonitor } from "./services/registry-monitor.js";
 
 /** Long-lived services, built once per gateway and shared by every request. */
@@ -14,6 +15,7 @@ export interface Services {
   catalog: Catalog;
   search: FederatedSearch;
   version: string;
+  inference: InferenceService;
 }
 
 /**
