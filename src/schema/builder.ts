@@ -58,3 +58,4 @@ builder.addScalarType("SafeInt", SafeIntResolver, {});
 builder.addScalarType("TensorDimension", TensorDimensionScalar, {});
 
 builder.queryType({ description: "Read models, registries and history." });
+builder.mutationType({ description: "Pull and run models." });
