@@ -166,7 +166,7 @@ function decode(input: TensorInput, type: RunnableElementType, count: number, fi
     const bad = firstInvalid(type, input.data);
     if (bad >= 0) {
       throw new InvalidInput(
-        `Input ${input.name} value ${input.data[bad]} at index ${bad} is not a ${type}; it takes ${codecOf(type).accepts}.`,
+        `Input ${input.name} value ${input.data[bad]} at index ${bad} does not fit ${type}, which takes ${codecOf(type).accepts}.`,
         { field: `${field}.data` },
       );
     }
