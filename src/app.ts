@@ -46,19 +46,17 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const registries = overrides.registries ?? createRegistries({ config, logger, fetch: overrides.fetch ?? fetch });
   const monitor = new RegistryMonitor();
   const calls = new RegistryCalls(monitor, logger, config.registries.timeoutMs);
-  const catalog = new Catalog(registries, new ModelStore(db), calls);
   const engine = new InferenceEngine({ ...config.inference, ortLogLevel: ortLogLevel(config.logLevel) });
   const services: Services = {
     db,
     logger,
     registries,
     monitor,
-    catalog,
+    catalog: new Catalog(registries, new ModelStore(db), calls),
     search: new FederatedSearch(registries, calls),
     version: packageJson.version,
     inference: new InferenceService(
-      catalog,
-      new RegistryModelFiles(registries),
+      new RegistryModelFiles(registries, calls),
       engine,
       new InferenceHistory(db),
       config.inference.maxInputBytes,

@@ -10,7 +10,6 @@ import type { WireTensor } from "../inference/worker-protocol.js";
 import type { Logger } from "../logger.js";
 import { formatModelRef, type ModelRef, parseModelRef } from "../model-ref.js";
 import { FileFacts } from "../registries/local/file-facts.js";
-import type { Catalog } from "./catalog.js";
 
 export type TensorEncoding = "JSON" | "BASE64";
 
@@ -70,7 +69,6 @@ export class InferenceService {
   private readonly facts = new FileFacts();
 
   constructor(
-    private readonly catalog: Catalog,
     private readonly files: ModelFiles,
     readonly engine: InferenceEngine,
     readonly history: InferenceHistory,
@@ -120,12 +118,11 @@ export class InferenceService {
     signal: AbortSignal,
     progress: Progress,
   ): Promise<Omit<InferenceResult, "runId">> {
-    const [lookup] = await this.catalog.lookup([ref], signal);
-    if (!lookup || lookup instanceof Error) throw lookup ?? new InferenceFailed("The model lookup gave no answer.");
+    const options = { pull: request.pull, signal };
     const refText = formatModelRef(ref);
-    const file = chooseModelFile(refText, lookup.info.files, request.file);
+    const file = chooseModelFile(refText, await this.files.list(ref, options), request.file);
     progress.filePath = file.path;
-    const path = await this.files.locate(ref, file, { pull: request.pull, signal });
+    const path = await this.files.locate(ref, file, options);
     const stats = await stat(path);
     const sha256 = file.sha256 ?? (await this.facts.sha256(path, stats));
     progress.fileSha256 = sha256;
