@@ -131,7 +131,9 @@ for (const model of BENCH_MODELS) {
 }
 
 console.log(`\n## Latency through runInference (p50/p95 over HTTP, base64 tensors)\n`);
-console.log(table(["model", "provider", "p50", "p95", "speed-up over CPU", "largest |Δ| from CPU"], latencyRows));
+console.log(
+  table(["model", "provider", "p50", "p95", "speed-up over CPU", "largest difference from CPU"], latencyRows),
+);
 console.log(`\n## Overhead of the mutation over a direct onnxruntime-node call (p50, same input, same provider)\n`);
 console.log(table(["model", "provider", "direct session.run()", "runInference", "overhead"], overheadRows));
 

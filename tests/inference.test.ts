@@ -18,6 +18,7 @@ beforeAll(async () => {
   await writeModelFile(gateway.modelsDir, "multi-file/model.onnx", typedModel("FLOAT32"));
   await writeModelFile(gateway.modelsDir, "multi-file/variants/bool.onnx", typedModel("BOOL"));
   await writeFile(join(gateway.modelsDir, "multi-file", "notes.txt"), "not a model");
+  await writeFile(join(gateway.modelsDir, "truncated.onnx"), typedModel("FLOAT32").subarray(0, 40));
 });
 afterAll(() => gateway.close());
 
@@ -152,6 +153,18 @@ describe("runInference", () => {
 
     expect(result).toMatchObject({ __typename: "GatewayError", code, field: "file" });
     expect(result.__typename === "GatewayError" && result.message).toMatch(message);
+  });
+
+  it("answers INFERENCE_FAILED with ONNX Runtime's reason when it cannot load the file", async () => {
+    const result = await runInference(gateway, {
+      model: "local:truncated",
+      inputs: [tensor("FLOAT32", [1, 2, 3, 4, 5, 6])],
+    });
+
+    expect(result).toMatchObject({ __typename: "GatewayError", code: "INFERENCE_FAILED" });
+    expect(result.__typename === "GatewayError" && result.message).toMatch(
+      /could not load the model: .*CPU could not load this model: .*Protobuf parsing failed\.$/,
+    );
   });
 
   it("answers unknown models and malformed references as typed errors", async () => {

@@ -61,12 +61,13 @@ export class ExecutionProviders {
   }
 }
 
-/** onnxruntime's message without the source location and failed check it sometimes starts with. */
+/** onnxruntime's first line, without the source location and failed check it sometimes starts with. */
 export function ortMessage(error: unknown): string {
   const text = (error instanceof Error ? error.message : String(error)).trim();
   const check = /^\/\S+:\d+ .*? was false\. /s.exec(text);
   const message = check ? text.slice(check[0].length) : text.replace(/^\/\S+:\d+ /, "");
-  return (message.split("\n")[0] ?? "").trim();
+  // Callers end their own sentences.
+  return (message.split("\n")[0] ?? "").trim().replace(/\.+$/, "");
 }
 
 /** The onnxruntime-node version the gateway runs. */

@@ -13,7 +13,9 @@ const ProviderStatusObject = builder.objectRef<ProviderStatus>("ExecutionProvide
       resolve: (p) => toProviderEnum(p.provider),
     }),
     enabled: t.exposeBoolean("enabled", { description: "Whether EXECUTION_PROVIDERS lists it." }),
-    built: t.exposeBoolean("built", { description: "Whether this onnxruntime-node build has it." }),
+    built: t.exposeBoolean("built", {
+      description: "Whether this onnxruntime-node build knows it (CUDA's libraries are installed separately).",
+    }),
     initialized: t.exposeBoolean("initialized", {
       description: "Whether it set itself up and ran a tiny model (checked once per process).",
     }),
