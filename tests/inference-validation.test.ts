@@ -90,9 +90,9 @@ describe("runInference input validation", () => {
     ["neither data nor base64", pair([{ ...left, data: null }, right]), "inputs[0]", /needs exactly one of data/],
     [
       "base64 that is not base64",
-      pair([{ ...left, data: null, base64: "*".repeat(88) }, right]),
+      pair([{ ...left, data: null, base64: `${"A".repeat(40)}*${"A".repeat(45)}==` }, right]),
       "inputs[0].base64",
-      /padded standard base64 of exactly 64 bytes \(shape \[2, 8\] of FLOAT32, little-endian\); got 88 characters/,
+      /padded base64 of exactly 64 bytes \(shape \[2, 8\] of FLOAT32, little-endian\); got 88 characters/,
     ],
     [
       "base64 of the wrong length",

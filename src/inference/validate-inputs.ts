@@ -176,7 +176,7 @@ function decode(input: TensorInput, type: RunnableElementType, count: number, fi
   const data = fromBase64(type, input.base64 as string, bytes);
   if (!data) {
     throw new InvalidInput(
-      `Input ${input.name} base64 must be padded standard base64 of exactly ${bytes} bytes (shape ${shape} of ${type}, little-endian); got ${input.base64?.length} characters.`,
+      `Input ${input.name} base64 must be padded base64 of exactly ${bytes} bytes (shape ${shape} of ${type}, little-endian); got ${input.base64?.length} characters.`,
       { field: `${field}.base64` },
     );
   }
