@@ -3,16 +3,22 @@ import type { Config } from "./config.js";
 import type { Services } from "./context.js";
 import { openDatabase } from "./db/client.js";
 import { PrismaDocumentStore } from "./db/document-store.js";
+import { InferenceHistory } from "./db/inference-history.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { ModelStore } from "./db/model-store.js";
+import { InferenceEngine } from "./inference/inference-engine.js";
+import { RegistryModelFiles } from "./inference/model-files.js";
+import type { WorkerSettings } from "./inference/worker-protocol.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./observability/metrics.js";
 import { createRegistries } from "./registries/index.js";
 import { seedSampleModels } from "./registries/local/sample-models.js";
 import type { RegistrySet } from "./registries/registry-set.js";
+import { MutationRateLimiter } from "./security/mutation-rate-limit.js";
 import { createGateway, type Gateway } from "./server.js";
 import { Catalog } from "./services/catalog.js";
 import { FederatedSearch } from "./services/federated-search.js";
+import { InferenceService } from "./services/inference.js";
 import { RegistryCalls } from "./services/registry-calls.js";
 import { RegistryMonitor } from "./services/registry-monitor.js";
 
@@ -46,6 +52,7 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const monitor = new RegistryMonitor();
   const metrics = new Metrics();
   const calls = new RegistryCalls(monitor, metrics, logger, config.registries.timeoutMs);
+  const engine = new InferenceEngine({ ...config.inference, ortLogLevel: ortLogLevel(config.logLevel) });
   const services: Services = {
     db,
     logger,
@@ -56,10 +63,30 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     version: packageJson.version,
     config,
     metrics,
+    mutationLimiter: new MutationRateLimiter(config.security.mutationsPerMinute),
+    inference: new InferenceService(
+      new RegistryModelFiles(registries, calls),
+      engine,
+      new InferenceHistory(db),
+      config.inference.maxInputBytes,
+      logger,
+    ),
   };
   return {
     gateway: createGateway(services, config),
     services,
-    close: () => db.$disconnect(),
+    close: async () => {
+      await engine.close();
+      await db.$disconnect();
+    },
   };
+}
+
+/**
+ * onnxruntime writes its own log lines to stderr, outside the gateway's JSON logs; its failures
+ * reach callers and the runtime query anyway, so it speaks only when the gateway is debugging.
+ */
+function ortLogLevel(level: Config["logLevel"]): WorkerSettings["ortLogLevel"] {
+  if (level === "trace") return "verbose";
+  return level === "debug" ? "warning" : "fatal";
 }

@@ -7,6 +7,9 @@ import { type ApiKey, apiKeysVariable } from "./security/api-keys.js";
 export const REGISTRY_NAMES = ["local", "hf", "onnx-zoo"] as const;
 export type RegistryName = (typeof REGISTRY_NAMES)[number];
 
+/** ONNX Runtime execution providers the gateway can use, in AUTO's default order (fastest first). */
+export const EXECUTION_PROVIDER_NAMES = ["cuda", "webgpu", "cpu"] as const;
+
 const csv = (value: string) =>
   value
     .split(",")
@@ -74,12 +77,29 @@ const environment = z.object({
   MAX_DIRECTIVES: integer(0, 10_000, 50),
   MAX_TOKENS: integer(10, 10_000_000, 1000),
   MAX_BODY_BYTES: integer(1024, 2 ** 30, 32 * 2 ** 20),
+  EXECUTION_PROVIDERS: z
+    .string()
+    .default(EXECUTION_PROVIDER_NAMES.join(","))
+    .transform((value) => csv(value.toLowerCase()))
+    .pipe(
+      z
+        .array(
+          z.enum(EXECUTION_PROVIDER_NAMES, {
+            error: `each provider must be one of ${EXECUTION_PROVIDER_NAMES.join(", ")}`,
+          }),
+        )
+        .min(1, { error: "must name at least one execution provider" }),
+    ),
+  SESSION_CACHE_SIZE: integer(1, 1000, 4),
+  INFERENCE_MAX_BYTES: integer(1, 2 ** 31, 16 * 1024 * 1024),
+  INFERENCE_WORKERS: integer(1, 64, 2),
 });
 
 /** Variables whose values are never echoed, not even in configuration errors. */
 const SECRETS = new Set(["GATEWAY_API_KEYS", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"]);
 
 type Environment = z.infer<typeof environment>;
+export type ExecutionProviderName = (typeof EXECUTION_PROVIDER_NAMES)[number];
 
 export interface Config {
   readonly env: Environment["NODE_ENV"];
@@ -124,6 +144,15 @@ export interface Config {
     readonly directives: number;
     readonly tokens: number;
     readonly bodyBytes: number;
+  };
+  readonly inference: {
+    /** The providers AUTO tries, in order; explicit requests must name one of these. */
+    readonly providers: readonly ExecutionProviderName[];
+    readonly sessionCacheSize: number;
+    /** The most bytes of input tensors one inference may carry. */
+    readonly maxInputBytes: number;
+    /** Worker threads that hold sessions and run them off the event loop. */
+    readonly workers: number;
   };
 }
 
@@ -183,6 +212,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       directives: e.MAX_DIRECTIVES,
       tokens: e.MAX_TOKENS,
       bodyBytes: e.MAX_BODY_BYTES,
+    },
+    inference: {
+      providers: [...new Set(e.EXECUTION_PROVIDERS)],
+      sessionCacheSize: e.SESSION_CACHE_SIZE,
+      maxInputBytes: e.INFERENCE_MAX_BYTES,
+      workers: e.INFERENCE_WORKERS,
     },
   });
 }

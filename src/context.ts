@@ -4,8 +4,10 @@ import type { Logger } from "./logger.js";
 import type { Metrics } from "./observability/metrics.js";
 import type { RegistrySet } from "./registries/registry-set.js";
 import { type Caller, identify } from "./security/identify.js";
+import type { MutationRateLimiter } from "./security/mutation-rate-limit.js";
 import type { Catalog } from "./services/catalog.js";
 import type { FederatedSearch } from "./services/federated-search.js";
+import type { InferenceService } from "./services/inference.js";
 import type { RegistryMonitor } from "./services/registry-monitor.js";
 
 /** Long-lived services, built once per gateway and shared by every request. */
@@ -19,6 +21,8 @@ export interface Services {
   version: string;
   config: Config;
   metrics: Metrics;
+  mutationLimiter: MutationRateLimiter;
+  inference: InferenceService;
 }
 
 /**

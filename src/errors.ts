@@ -145,3 +145,17 @@ export class InferenceFailed extends GatewayError {
 export function isUnreachable(error: unknown): boolean {
   return error instanceof RegistryUnavailable || error instanceof RegistryTimeout;
 }
+
+/** The model's files are not on this machine and the gateway may not (or cannot yet) pull them. */
+export class ModelNotCached extends GatewayError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super("MODEL_NOT_CACHED", message, details);
+  }
+}
+
+/** The execution provider asked for is not enabled or cannot initialise on this machine. */
+export class ExecutionProviderUnavailable extends GatewayError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super("EXECUTION_PROVIDER_UNAVAILABLE", message, details);
+  }
+}

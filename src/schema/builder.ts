@@ -69,6 +69,7 @@ builder.addScalarType("SafeInt", SafeIntResolver, {});
 builder.addScalarType("TensorDimension", TensorDimensionScalar, {});
 
 builder.queryType({ description: "Read models, registries and history.", authScopes: { read: true } });
+builder.mutationType({ description: "Pull and run models." });
 
 /** The scope names an authorization failure asked for. */
 function neededScopes(failure: AuthFailure): string[] {

@@ -4,6 +4,10 @@ import "./registry.js";
 import "./model.js";
 import "./model-access.js";
 import "./search.js";
+import "./gateway-error.js";
+import "./run-inference.js";
+import "./inference-run.js";
+import "./runtime.js";
 
 /** The gateway's GraphQL schema (Pothos sorts its types, so the printed form is stable). */
 export const schema = builder.toSchema();

@@ -1,0 +1,42 @@
+import { GatewayError } from "../errors.js";
+import { builder } from "./builder.js";
+import { ErrorCodeEnum } from "./error-code.js";
+
+/** Expected failures as a typed result of mutations (the errors plugin matches GatewayError and subclasses). */
+builder.objectType(GatewayError, {
+  name: "GatewayError",
+  description: "An expected failure: a stable code, a message for people, and the facts a client can act on.",
+  fields: (t) => ({
+    code: t.field({
+      type: ErrorCodeEnum,
+      description: "What went wrong, as a stable code.",
+      resolve: (error) => error.code,
+    }),
+    message: t.exposeString("message", { description: "What went wrong and what is accepted, for people." }),
+    registry: t.string({
+      nullable: true,
+      description: "The registry involved, when one is.",
+      resolve: (error) => error.details.registry ?? null,
+    }),
+    ref: t.string({
+      nullable: true,
+      description: "The model reference involved, when one is.",
+      resolve: (error) => error.details.ref ?? null,
+    }),
+    retryAfterSeconds: t.int({
+      nullable: true,
+      description: "When rate limited, how long to wait before retrying.",
+      resolve: (error) => error.details.retryAfterSeconds ?? null,
+    }),
+    accessUrl: t.string({
+      nullable: true,
+      description: "Where a person can request access to a gated model.",
+      resolve: (error) => error.details.accessUrl ?? null,
+    }),
+    field: t.string({
+      nullable: true,
+      description: "The argument or input field at fault.",
+      resolve: (error) => error.details.field ?? null,
+    }),
+  }),
+});
