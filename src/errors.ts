@@ -22,6 +22,7 @@ export type ErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
   | "QUERY_LIMIT_EXCEEDED";
 
 /** Extra facts a client can act on; every field is optional and safe to expose. */

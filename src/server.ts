@@ -7,6 +7,7 @@ import { bodyLimit } from "./http/body-limit.js";
 import { loopbackOnly } from "./http/client-guard.js";
 import { healthReport } from "./http/health.js";
 import { maskError } from "./http/mask-error.js";
+import { supportedMediaTypes } from "./http/media-type.js";
 import { metricsEndpoint } from "./http/metrics-endpoint.js";
 import { queryLimits } from "./http/query-limits.js";
 import { clientAddress, type ServerContext } from "./http/server-context.js";
@@ -48,6 +49,7 @@ export function createGateway(services: Services, config: Config): Gateway {
       requestObserver(services.logger, services.metrics),
       healthReport(services),
       metricsEndpoint(services.metrics),
+      supportedMediaTypes(),
       bodyLimit(config.limits.bodyBytes),
       queryLimits(config),
       ...(config.server.graphiql ? [] : [useDisableIntrospection() as Plugin]),

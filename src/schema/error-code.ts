@@ -20,6 +20,7 @@ const CODES: Record<ErrorCode, string> = {
   UNAUTHENTICATED: "The gateway needs an API key (Authorization: Bearer <key>) and none, or an unknown one, was sent.",
   FORBIDDEN: "The API key lacks the scope the operation needs, or the client is not allowed.",
   PAYLOAD_TOO_LARGE: "The request body is larger than MAX_BODY_BYTES.",
+  UNSUPPORTED_MEDIA_TYPE: "The request's Content-Type is not one GraphQL requests are accepted in (application/json).",
   QUERY_LIMIT_EXCEEDED: "The query exceeds a depth, cost, alias, directive or token limit; extensions.limit names it.",
 };
 
