@@ -70,6 +70,7 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
       new InferenceHistory(db),
       config.inference.maxInputBytes,
       logger,
+      metrics,
     ),
   };
   return {

@@ -8,7 +8,7 @@ beforeAll(async () => {
 afterAll(() => gateway.close());
 
 describe("HTTP server", () => {
-  it("reports readiness with version, database and registries at /health", async () => {
+  it("reports readiness with version, database, registries and execution providers at /health", async () => {
     const response = await fetch(`${gateway.url}/health`);
 
     expect(response.status).toBe(200);
@@ -20,6 +20,12 @@ describe("HTTP server", () => {
         expect.objectContaining({ name: "local", kind: "local-folder", enabled: true, status: "UNKNOWN" }),
         expect.objectContaining({ name: "hf", kind: "huggingface", enabled: false, status: "UNKNOWN" }),
         expect.objectContaining({ name: "onnx-zoo", kind: "onnx-zoo", enabled: false, status: "UNKNOWN" }),
+      ],
+      // This machine has no CUDA libraries and no WebGPU adapter: CPU is what runs.
+      executionProviders: [
+        { provider: "CUDA", initialized: false, error: expect.any(String) },
+        { provider: "WEBGPU", initialized: false, error: expect.any(String) },
+        { provider: "CPU", initialized: true, error: null },
       ],
     });
   });

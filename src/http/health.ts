@@ -1,7 +1,10 @@
 import type { Plugin } from "graphql-yoga";
 import type { Services } from "../context.js";
 
-/** GET /health: readiness as JSON (database, every registry's last call); 503 when the database is down. */
+/**
+ * GET /health: readiness as JSON — the database, every registry's last call, and each enabled
+ * execution provider (checked once, then remembered); 503 when the database is down.
+ */
 export function healthReport(services: Services): Plugin {
   return {
     async onRequest({ url, endResponse }) {
@@ -14,10 +17,17 @@ export function healthReport(services: Services): Plugin {
         ...services.registries.enabled.map((r) => ({ name: r.name, kind: r.kind, enabled: true })),
         ...services.registries.disabled.map((r) => ({ name: r.name, kind: r.kind, enabled: false })),
       ].map((r) => ({ ...r, ...services.monitor.healthOf(r.name) }));
+      const { providers } = services.inference.engine;
+      const executionProviders = await Promise.all(
+        providers.enabled.map(async (provider) => {
+          const { initialized, error } = await providers.check(provider);
+          return { provider: provider.toUpperCase(), initialized, error };
+        }),
+      );
       const status = database === "ok" ? "ok" : "unavailable";
       endResponse(
         Response.json(
-          { status, version: services.version, database, registries },
+          { status, version: services.version, database, registries, executionProviders },
           { status: status === "ok" ? 200 : 503 },
         ),
       );

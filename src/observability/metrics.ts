@@ -44,6 +44,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly inferenceDuration = new Histogram({
+    name: "gateway_inference_duration_seconds",
+    help: "runInference calls, by the execution provider that ran them and status.",
+    labelNames: ["provider", "status"] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "gateway_" });
   }

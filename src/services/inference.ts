@@ -9,6 +9,7 @@ import { selectOutputs, type TensorInput, validateInputs } from "../inference/va
 import type { WireTensor } from "../inference/worker-protocol.js";
 import type { Logger } from "../logger.js";
 import { formatModelRef, type ModelRef, parseModelRef } from "../model-ref.js";
+import type { Metrics } from "../observability/metrics.js";
 import { FileFacts } from "../registries/local/file-facts.js";
 
 export type TensorEncoding = "JSON" | "BASE64";
@@ -74,6 +75,7 @@ export class InferenceService {
     readonly history: InferenceHistory,
     private readonly maxInputBytes: number,
     private readonly logger: Logger,
+    private readonly metrics: Metrics,
   ) {}
 
   async run(request: RunInferenceRequest, signal: AbortSignal): Promise<InferenceResult> {
@@ -101,15 +103,35 @@ export class InferenceService {
     });
     try {
       const result = await this.execute(ref, request, signal, progress);
-      const runId = await this.history.record(entry("SUCCEEDED", result.outputs.map(summary), null));
+      const done = entry("SUCCEEDED", result.outputs.map(summary), null);
+      const runId = await this.history.record(done);
+      this.report(runId, done);
       return { ...result, runId, timings: { ...result.timings, totalMs: performance.now() - started } };
     } catch (error) {
       const known = error instanceof GatewayError;
       if (!known) this.logger.error({ err: error, ref: formatModelRef(ref) }, "inference failed unexpectedly");
       const recorded = known ? error : new InferenceFailed("The gateway failed unexpectedly while running the model.");
-      await this.history.record(entry("FAILED", [], recorded));
+      const failed = entry("FAILED", [], recorded);
+      this.report(await this.history.record(failed), failed);
       throw error;
     }
+  }
+
+  /** One log line and the latency metric per run, by the provider that ran it. */
+  private report(runId: string, run: InferenceRunEntry): void {
+    const provider = run.provider ?? "NONE";
+    this.metrics.inferenceDuration.observe({ provider, status: run.status }, run.timings.totalMs / 1000);
+    this.logger.info(
+      {
+        runId,
+        ref: run.refText,
+        provider,
+        status: run.status,
+        errorCode: run.errorCode ?? undefined,
+        durationMs: Math.round(run.timings.totalMs * 10) / 10,
+      },
+      "inference",
+    );
   }
 
   private async execute(
