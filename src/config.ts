@@ -55,6 +55,8 @@ const environment = z.object({
   CORS_ORIGINS: z.string().default("").transform(csv),
   GRAPHIQL: boolean(true),
   HF_ENDPOINT: url("https://huggingface.co"),
+  CACHE_DIR: z.string().min(1).optional(),
+  PULL_CONCURRENCY: integer(1, 64, 4),
 });
 
 type Environment = z.infer<typeof environment>;
@@ -76,6 +78,12 @@ export interface Config {
     readonly timeoutMs: number;
     readonly local: { readonly dir: string; readonly seedSamples: boolean };
     readonly hf: { readonly endpoint: string };
+  };
+  readonly pulls: {
+    /** The content-addressed model cache (CACHE_DIR, by default `<DATA_DIR>/cache`). */
+    readonly cacheDir: string;
+    /** The most file transfers that run at once, across all pulls. */
+    readonly concurrency: number;
   };
 }
 
@@ -109,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       local: { dir: resolve(e.LOCAL_MODELS_DIR), seedSamples: e.SEED_SAMPLE_MODELS },
       hf: { endpoint: e.HF_ENDPOINT },
     },
+    pulls: { cacheDir: resolve(e.CACHE_DIR ?? `${dataDir}/cache`), concurrency: e.PULL_CONCURRENCY },
   });
 }
 

@@ -18,7 +18,9 @@ export type ErrorCode =
   | "INSUFFICIENT_STORAGE"
   | "MODEL_NOT_CACHED"
   | "EXECUTION_PROVIDER_UNAVAILABLE"
-  | "INFERENCE_FAILED";
+  | "INFERENCE_FAILED"
+  | "UNSAFE_PATH"
+  | "PULL_NOT_FOUND";
 
 /** Extra facts a client can act on; every field is optional and safe to expose. */
 export interface ErrorDetails {
@@ -29,6 +31,8 @@ export interface ErrorDetails {
   accessUrl?: string;
   /** The argument or input field at fault. */
   field?: string;
+  /** The file of a model at fault (pulls). */
+  path?: string;
 }
 
 export class GatewayError extends Error {
@@ -118,4 +122,38 @@ export class InferenceFailed extends GatewayError {
 /** Errors that mean "the registry could not be reached", after which stale data may serve. */
 export function isUnreachable(error: unknown): boolean {
   return error instanceof RegistryUnavailable || error instanceof RegistryTimeout;
+}
+
+/** The model's files are not on this machine and the gateway may not (or cannot yet) pull them. */
+export class ModelNotCached extends GatewayError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super("MODEL_NOT_CACHED", message, details);
+  }
+}
+
+/** A registry listed a file path that would leave the cache; nothing of it touches the disk. */
+export class UnsafePath extends RegistryError {
+  constructor(registry: string, path: string, why: string) {
+    super(
+      "UNSAFE_PATH",
+      `Registry ${registry} listed the file path ${JSON.stringify(path)}, which the gateway refuses: ${why}. Accepted: relative paths with forward slashes, without "." or ".." segments, backslashes or NUL.`,
+      { registry, path },
+    );
+  }
+}
+
+export class InsufficientStorage extends GatewayError {
+  constructor(neededBytes: number, freeBytes: number, details: ErrorDetails = {}) {
+    super(
+      "INSUFFICIENT_STORAGE",
+      `The pull needs ${neededBytes} bytes but the cache's disk has ${freeBytes} free; free some space (removeModel) or set CACHE_DIR to a larger disk.`,
+      details,
+    );
+  }
+}
+
+export class PullNotFound extends GatewayError {
+  constructor(id: string) {
+    super("PULL_NOT_FOUND", `There is no pull with id "${id}"; the pulls query lists them.`, { field: "id" });
+  }
 }

@@ -17,6 +17,8 @@ const CODES: Record<ErrorCode, string> = {
   MODEL_NOT_CACHED: "The model is not in the local cache and pulling was not allowed.",
   EXECUTION_PROVIDER_UNAVAILABLE: "The requested execution provider is not available on this machine.",
   INFERENCE_FAILED: "ONNX Runtime could not run the model.",
+  UNSAFE_PATH: "A registry listed a file path that would leave the cache (.., absolute, backslash or NUL).",
+  PULL_NOT_FOUND: "There is no pull with that id.",
 };
 
 export const ErrorCodeEnum = builder.enumType("ErrorCode", {
