@@ -1,4 +1,5 @@
 import packageJson from "../package.json" with { type: "json" };
+import { CacheStore } from "./cache/cache-store.js";
 import type { Config } from "./config.js";
 import type { Services } from "./context.js";
 import { openDatabase } from "./db/client.js";
@@ -11,6 +12,8 @@ import type { RegistrySet } from "./registries/registry-set.js";
 import { createGateway, type Gateway } from "./server.js";
 import { Catalog } from "./services/catalog.js";
 import { FederatedSearch } from "./services/federated-search.js";
+import { ModelCache } from "./services/model-cache.js";
+import { PullService } from "./services/pulls/pull-service.js";
 import { RegistryCalls } from "./services/registry-calls.js";
 import { RegistryMonitor } from "./services/registry-monitor.js";
 
@@ -41,6 +44,11 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const registries = overrides.registries ?? createRegistries({ config, logger, fetch: overrides.fetch ?? fetch });
   const monitor = new RegistryMonitor();
   const calls = new RegistryCalls(monitor, logger, config.registries.timeoutMs);
+  const store = new CacheStore(config.pulls.cacheDir);
+  const pulls = new PullService({ db, registries, calls, store, logger, concurrency: config.pulls.concurrency });
+  const interrupted = await pulls.recover();
+  if (interrupted > 0)
+    logger.warn({ interrupted }, "pulls cut off by the last shutdown are INTERRUPTED; pulling again resumes them");
   const services: Services = {
     db,
     logger,
@@ -49,10 +57,15 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     catalog: new Catalog(registries, new ModelStore(db), calls),
     search: new FederatedSearch(registries, calls),
     version: packageJson.version,
+    pulls,
+    cache: new ModelCache(registries, store, pulls),
   };
   return {
     gateway: createGateway(services, config),
     services,
-    close: () => db.$disconnect(),
+    close: async () => {
+      await pulls.close();
+      await db.$disconnect();
+    },
   };
 }

@@ -3,6 +3,8 @@ import type { Logger } from "./logger.js";
 import type { RegistrySet } from "./registries/registry-set.js";
 import type { Catalog } from "./services/catalog.js";
 import type { FederatedSearch } from "./services/federated-search.js";
+import type { ModelCache } from "./services/model-cache.js";
+import type { PullService } from "./services/pulls/pull-service.js";
 import type { RegistryMonitor } from "./services/registry-monitor.js";
 
 /** Long-lived services, built once per gateway and shared by every request. */
@@ -14,6 +16,10 @@ export interface Services {
   catalog: Catalog;
   search: FederatedSearch;
   version: string;
+  /** Pulls models into the cache; `ensureCached` is the inference service's way in. */
+  pulls: PullService;
+  /** The model cache: `localFile` gives inference a cached file's path. */
+  cache: ModelCache;
 }
 
 /**
