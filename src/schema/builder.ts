@@ -58,3 +58,5 @@ builder.addScalarType("SafeInt", SafeIntResolver, {});
 builder.addScalarType("TensorDimension", TensorDimensionScalar, {});
 
 builder.queryType({ description: "Read models, registries and history." });
+builder.mutationType({ description: "Pull and run models." });
+builder.subscriptionType({ description: "Follow long-running work as it happens (over server-sent events)." });

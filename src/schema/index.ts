@@ -3,6 +3,10 @@ import "./error-code.js";
 import "./registry.js";
 import "./model.js";
 import "./search.js";
+import "./gateway-error.js";
+import "./pull.js";
+import "./pull-progress.js";
+import "./cache.js";
 
 /** The gateway's GraphQL schema (Pothos sorts its types, so the printed form is stable). */
 export const schema = builder.toSchema();
