@@ -78,3 +78,36 @@ export async function waitForPull(
 export async function pullToEnd(gateway: TestApp, ref: string, options: { files?: string[]; force?: boolean } = {}) {
   return waitForPull(gateway, (await startPull(gateway, ref, options)).id);
 }
+
+/** The payloads of a subscription read over server-sent events, until the server completes it. */
+export async function readEvents<T>(
+  gateway: TestApp,
+  query: string,
+  variables: Record<string, unknown>,
+  onEvent: (payload: { data?: T; errors?: Array<{ extensions?: { code?: string } }> }) => void = () => undefined,
+) {
+  const response = await fetch(`${gateway.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const payloads: Array<{ data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }> = [];
+  let buffer = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+      const message = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (\w+)/m.exec(message)?.[1];
+      const data = /^data: (.+)$/m.exec(message)?.[1];
+      if (event === "next" && data) {
+        const payload = JSON.parse(data);
+        payloads.push(payload);
+        onEvent(payload);
+      }
+      if (event === "complete") return { contentType: response.headers.get("content-type"), payloads };
+    }
+  }
+  return { contentType: response.headers.get("content-type"), payloads };
+}
