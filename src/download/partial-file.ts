@@ -59,7 +59,7 @@ export class PartialFile {
   async append(handle: FileHandle, chunks: Buffer[]): Promise<number> {
     const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     const before = this.hashed;
-    const written = writeAll(handle, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length));
+    const written = writeAll(handle, chunks);
     // Hashing on this thread while the write runs on libuv's.
     for (const chunk of chunks) this.hash.update(chunk);
     this.hashed = Number.NaN;
@@ -126,10 +126,20 @@ export class PartialWriter extends Writable {
   }
 }
 
-async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
-  let rest = buffer;
+/** One writev for the whole batch (no copy into one buffer), continued where the kernel stopped. */
+async function writeAll(handle: FileHandle, chunks: Buffer[]): Promise<void> {
+  let rest = chunks;
   while (rest.length > 0) {
-    const { bytesWritten } = await handle.write(rest);
-    rest = rest.subarray(bytesWritten);
+    let { bytesWritten } = await handle.writev(rest);
+    if (bytesWritten === 0) throw new Error("the disk took no bytes");
+    const remaining: Buffer[] = [];
+    for (const chunk of rest) {
+      if (bytesWritten >= chunk.length) bytesWritten -= chunk.length;
+      else {
+        remaining.push(bytesWritten > 0 ? chunk.subarray(bytesWritten) : chunk);
+        bytesWritten = 0;
+      }
+    }
+    rest = remaining;
   }
 }
