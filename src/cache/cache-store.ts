@@ -10,7 +10,6 @@ import {
   stat,
   statfs,
   symlink,
-  unlink,
   utimes,
   writeFile,
 } from "node:fs/promises";
@@ -110,10 +109,6 @@ export class CacheStore {
   async modelFolders(): Promise<string[]> {
     const names = await readdir(this.root).catch(() => [] as string[]);
     return names.filter((name) => ModelDir.parseFolderName(name) !== null).sort();
-  }
-
-  async removeTemp(path: string): Promise<void> {
-    await unlink(path).catch(() => undefined);
   }
 }
 

@@ -68,6 +68,7 @@ export class PartialFile {
     return this.hashed;
   }
 
+  /** Forgets the hash: the file is empty again. */
   restarted(): void {
     this.hash = createHash("sha256");
     this.hashed = 0;

@@ -8,7 +8,7 @@ import type { Logger } from "../../logger.js";
 import { formatModelRef } from "../../model-ref.js";
 import type { RegistryCalls } from "../registry-calls.js";
 import { blobKey, fetchBlob } from "./fetch-blob.js";
-import type { PullError, PullJob } from "./pull-job.js";
+import type { PullError, PullJob, StopReason } from "./pull-job.js";
 import type { PlannedFile, PullPlan } from "./pull-plan.js";
 
 export interface RunDeps {
@@ -56,7 +56,7 @@ export async function runPull(deps: RunDeps, job: PullJob, plan: PullPlan, force
     await deps.store.touch(dir);
     await finish(deps, job, "SUCCEEDED");
   } catch (error) {
-    const stop = job.signal.aborted ? (job.signal.reason as "CANCELLED" | "INTERRUPTED") : null;
+    const stop = job.signal.aborted ? (job.signal.reason as StopReason) : null;
     await finish(deps, job, stop ?? "FAILED", stop ? null : describe(deps.logger, error, plan));
   } finally {
     clearInterval(saver);
