@@ -22,9 +22,18 @@ describe("configuration", () => {
     ["GRAPHIQL", "maybe", /GRAPHIQL="maybe": must be true or false/],
     ["HF_ENDPOINT", "ftp://mirror", /HF_ENDPOINT="ftp:\/\/mirror": must be an http\(s\) URL/],
     ["LOG_LEVEL", "loud", /LOG_LEVEL="loud": must be one of/],
+    ["PULL_CONCURRENCY", "0", /PULL_CONCURRENCY="0": must be at least 1/],
   ])("stops on a malformed %s=%s with a message naming the variable", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it("keeps the model cache under DATA_DIR unless CACHE_DIR says otherwise", () => {
+    expect(loadConfig({ DATA_DIR: "/srv/gateway" }).pulls).toEqual({ cacheDir: "/srv/gateway/cache", concurrency: 4 });
+    expect(loadConfig({ CACHE_DIR: "/mnt/models", PULL_CONCURRENCY: "8" }).pulls).toEqual({
+      cacheDir: "/mnt/models",
+      concurrency: 8,
+    });
   });
 
   it("reads lists and booleans", () => {

@@ -110,6 +110,24 @@ describe("pulling a model", () => {
     expect(refused.errorMessage).toMatch(/HTTP 401/);
   });
 
+  it("runs at most PULL_CONCURRENCY transfers at once", async () => {
+    server = await FileServer.start();
+    const files = Object.fromEntries(
+      Array.from({ length: 6 }, (_, i) => [`part-${i}.onnx`, seededBytes(100_000, 50 + i)]),
+    );
+    const registry = new FakePullRegistry("fake", server.url).add("org/parts", files, server);
+    for (const path of Object.keys(files)) {
+      server.fault(registry.filePath("org/parts", path), { slow: { chunkBytes: 20_000, pauseMs: 20 } });
+    }
+    gateway = await startTestApp({ registries: new RegistrySet([registry]), env: { PULL_CONCURRENCY: "2" } });
+
+    const pull = await pullToEnd(gateway, "fake:org/parts");
+
+    expect(pull.status).toBe("SUCCEEDED");
+    expect(server.requests).toHaveLength(6);
+    expect(server.maxConcurrent).toBe(2);
+  });
+
   it("follows a redirect to another host without the registry's credentials", async () => {
     const { gateway, server, registry } = await start();
     const cdn = await FileServer.start("localhost");

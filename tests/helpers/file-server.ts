@@ -37,6 +37,9 @@ export interface Faults {
 export class FileServer {
   readonly requests: ServedRequest[] = [];
   readonly faults = new Map<string, Faults>();
+  /** The most responses that were sending a body at the same time. */
+  maxConcurrent = 0;
+  private sending = 0;
   private readonly files = new Map<string, Buffer>();
 
   private constructor(
@@ -131,11 +134,16 @@ export class FileServer {
   ): Promise<void> {
     const end = cutAfter === null ? body.length : Math.min(cutAfter, body.length);
     const chunk = slow?.chunkBytes ?? 256 * 1024;
-    for (let offset = 0; offset < end && !response.destroyed; offset += chunk) {
-      const piece = body.subarray(offset, Math.min(offset + chunk, end));
-      await new Promise<void>((resolve) => response.write(piece, () => resolve()));
-      log.bytesSent += piece.length;
-      if (slow) await new Promise((resolve) => setTimeout(resolve, slow.pauseMs));
+    this.maxConcurrent = Math.max(this.maxConcurrent, ++this.sending);
+    try {
+      for (let offset = 0; offset < end && !response.destroyed; offset += chunk) {
+        const piece = body.subarray(offset, Math.min(offset + chunk, end));
+        await new Promise<void>((resolve) => response.write(piece, () => resolve()));
+        log.bytesSent += piece.length;
+        if (slow) await new Promise((resolve) => setTimeout(resolve, slow.pauseMs));
+      }
+    } finally {
+      this.sending--;
     }
     if (response.destroyed) return;
     if (cutAfter === null) response.end();
