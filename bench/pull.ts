@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash, randomFillSync } from "node:crypto";
+import { rmSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { arch, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -77,6 +78,11 @@ const median = (values: number[]) => {
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "bench-pull-"));
   let server: ChildProcess | undefined;
+  process.once("SIGINT", () => {
+    server?.kill();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  });
   try {
     const source = join(dir, "source.bin");
     const bytes = sizeMiB * MiB;
