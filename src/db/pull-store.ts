@@ -111,34 +111,22 @@ export class PullStore {
     });
   }
 
+  /** Records a pull's end; files it did not finish stay PENDING (their partial data is kept). */
   async finish(id: string, outcome: PullOutcome): Promise<void> {
     const { bytesDone, bytesTotal, ...fields } = outcome;
-    await this.db.$transaction([
-      this.db.pull.update({
-        where: { id },
-        data: { ...fields, bytesDone: BigInt(bytesDone), bytesTotal: BigInt(bytesTotal), finishedAt: new Date() },
-      }),
-      // Files left mid-way go back to PENDING (their partial data stays for the next pull) or FAILED.
-      this.db.pullFile.updateMany({
-        where: { pullId: id, status: { in: ["PENDING", "DOWNLOADING"] } },
-        data: { status: outcome.status === "FAILED" ? "FAILED" : "PENDING" },
-      }),
-    ]);
+    await this.db.pull.update({
+      where: { id },
+      data: { ...fields, bytesDone: BigInt(bytesDone), bytesTotal: BigInt(bytesTotal), finishedAt: new Date() },
+    });
   }
 
   /** Marks pulls a crash or restart cut off; answers how many there were. */
   async interruptUnfinished(): Promise<number> {
-    const [, interrupted] = await this.db.$transaction([
-      this.db.pullFile.updateMany({
-        where: { status: "DOWNLOADING", pull: { status: { in: [...ACTIVE_STATUSES] } } },
-        data: { status: "PENDING" },
-      }),
-      this.db.pull.updateMany({
-        where: { status: { in: [...ACTIVE_STATUSES] } },
-        data: { status: "INTERRUPTED", finishedAt: new Date() },
-      }),
-    ]);
-    return interrupted.count;
+    const { count } = await this.db.pull.updateMany({
+      where: { status: { in: [...ACTIVE_STATUSES] } },
+      data: { status: "INTERRUPTED", finishedAt: new Date() },
+    });
+    return count;
   }
 
   /** The newest successful pull of a model at a requested revision with these patterns, for cache checks. */

@@ -13,7 +13,8 @@ export type TransferTask<T> = (signal: AbortSignal, events: TransferListener) =>
 interface Transfer {
   controller: AbortController;
   listeners: Set<TransferListener>;
-  bytes: number;
+  /** Bytes on disk; null while the transfer waits for a slot. */
+  bytes: number | null;
   result: Promise<unknown>;
 }
 
@@ -33,7 +34,7 @@ export class SharedTransfers {
   run<T>(key: string, task: TransferTask<T>, listener: TransferListener, signal: AbortSignal): Promise<T> {
     const transfer = this.transfers.get(key) ?? this.start(key, task);
     transfer.listeners.add(listener);
-    listener.onProgress(transfer.bytes);
+    if (transfer.bytes !== null) listener.onProgress(transfer.bytes);
     return new Promise<T>((resolve, reject) => {
       const leave = () => {
         transfer.listeners.delete(listener);
@@ -67,7 +68,7 @@ export class SharedTransfers {
   private start<T>(key: string, task: TransferTask<T>): Transfer {
     const controller = new AbortController();
     const listeners = new Set<TransferListener>();
-    const transfer: Transfer = { controller, listeners, bytes: 0, result: Promise.resolve() };
+    const transfer: Transfer = { controller, listeners, bytes: null, result: Promise.resolve() };
     const events: TransferListener = {
       onProgress(bytes) {
         transfer.bytes = bytes;

@@ -16,8 +16,8 @@ const STATUS_DESCRIPTIONS: Record<PullStatus, string> = {
 };
 
 const FILE_STATUS_DESCRIPTIONS: Record<PullFileStatus, string> = {
-  PENDING: "Not started yet.",
-  DOWNLOADING: "Being transferred.",
+  PENDING: "Not in place yet: waiting for a transfer slot, or stopped with its pull.",
+  DOWNLOADING: "Being transferred (shown while the pull runs).",
   VERIFIED: "Downloaded, and its size and sha256 checked.",
   CACHED: "Already in the cache; nothing was downloaded.",
   FAILED: "Its transfer failed; the pull's error says why.",

@@ -140,7 +140,7 @@ export class FileServer {
         const piece = body.subarray(offset, Math.min(offset + chunk, end));
         await new Promise<void>((resolve) => response.write(piece, () => resolve()));
         log.bytesSent += piece.length;
-        if (slow) await new Promise((resolve) => setTimeout(resolve, slow.pauseMs));
+        if (slow && offset + chunk < end) await new Promise((resolve) => setTimeout(resolve, slow.pauseMs));
       }
     } finally {
       this.sending--;

@@ -68,20 +68,29 @@ export class PullJob {
     this.controller.abort(reason);
   }
 
-  /** Bytes of a file on disk now (resumed and cached bytes included; only new ones count for speed). */
+  /**
+   * Bytes of a file on disk now, reported once its transfer has a slot. The first report is where
+   * it starts (a resumed partial file, a shared transfer joined late); only bytes after it count
+   * for speed.
+   */
   progress(path: string, bytes: number): void {
     const file = this.files.get(path);
     if (!file) return;
-    if (bytes > file.bytesDone) this.rate.add(bytes - file.bytesDone);
+    if (file.status === "DOWNLOADING" && bytes > file.bytesDone) this.rate.add(bytes - file.bytesDone);
     file.bytesDone = bytes;
+    file.status = "DOWNLOADING";
     this.currentFile = path;
   }
 
-  setFile(path: string, status: PullFileStatus, bytesDone?: number): void {
+  /** A file is in place, with its size as it turned out. */
+  fileDone(path: string, status: "VERIFIED" | "CACHED", sizeBytes: number): void {
     const file = this.files.get(path);
-    if (!file) return;
-    file.status = status;
-    if (bytesDone !== undefined) file.bytesDone = bytesDone;
+    if (file) Object.assign(file, { status, sizeBytes, bytesDone: sizeBytes });
+  }
+
+  fileFailed(path: string): void {
+    const file = this.files.get(path);
+    if (file) Object.assign(file, { status: "FAILED", bytesDone: 0 });
   }
 
   get bytesDone(): number {

@@ -74,18 +74,16 @@ async function fetchFile(
 ): Promise<void> {
   const dir = plan.dir as ModelDir;
   const { manager } = plan;
-  job.setFile(file.path, "DOWNLOADING");
-  await deps.pulls.updateFile(job.id, file.path, { status: "DOWNLOADING" });
+  const request = {
+    dir,
+    file,
+    force,
+    revision: plan.snapshot,
+    subject: { registry: manager.name, ref: formatModelRef(plan.ref), path: file.path },
+    resolve: (deadline: AbortSignal) =>
+      deps.calls.run(manager, deps.calls.deadline(deadline), (s) => manager.resolveDownload(plan.pinned, file, s)),
+  };
   try {
-    const request = {
-      dir,
-      file,
-      force,
-      revision: plan.snapshot,
-      subject: { registry: manager.name, ref: formatModelRef(plan.ref), path: file.path },
-      resolve: (deadline: AbortSignal) =>
-        deps.calls.run(manager, deps.calls.deadline(deadline), (s) => manager.resolveDownload(plan.pinned, file, s)),
-    };
     const outcome = await deps.transfers.run(
       `${blobKey(request)}${force ? ":force" : ""}`,
       (transferSignal, events) => fetchBlob(deps.store, request, transferSignal, events),
@@ -101,9 +99,7 @@ async function fetchFile(
     if ((await deps.store.blobSize(dir, outcome.sha256)) === null) await deps.store.adoptBlob(dir, outcome.sha256);
     await deps.store.linkSnapshot(dir, plan.snapshot, file.path, outcome.sha256);
     const status = outcome.downloaded ? "VERIFIED" : "CACHED";
-    const live = job.files.get(file.path);
-    if (live) live.sizeBytes = outcome.sizeBytes;
-    job.setFile(file.path, status, outcome.sizeBytes);
+    job.fileDone(file.path, status, outcome.sizeBytes);
     await deps.pulls.updateFile(job.id, file.path, {
       status,
       bytesDone: outcome.sizeBytes,
@@ -112,7 +108,7 @@ async function fetchFile(
     });
   } catch (error) {
     if (!signal.aborted) {
-      job.setFile(file.path, "FAILED");
+      job.fileFailed(file.path);
       await deps.pulls.updateFile(job.id, file.path, { status: "FAILED", bytesDone: 0 });
     }
     throw error;
