@@ -45,7 +45,7 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const monitor = new RegistryMonitor();
   const calls = new RegistryCalls(monitor, logger, config.registries.timeoutMs);
   const store = new CacheStore(config.pulls.cacheDir);
-  const pulls = new PullService({ db, registries, calls, store, logger, concurrency: config.pulls.concurrency });
+  const pulls = new PullService({ db, registries, calls, store, logger, ...config.pulls });
   const interrupted = await pulls.recover();
   if (interrupted > 0)
     logger.warn({ interrupted }, "pulls cut off by the last shutdown are INTERRUPTED; pulling again resumes them");

@@ -57,6 +57,7 @@ const environment = z.object({
   HF_ENDPOINT: url("https://huggingface.co"),
   CACHE_DIR: z.string().min(1).optional(),
   PULL_CONCURRENCY: integer(1, 64, 4),
+  PULL_STALL_TIMEOUT_MS: integer(100, 3_600_000, 30_000),
 });
 
 type Environment = z.infer<typeof environment>;
@@ -84,6 +85,8 @@ export interface Config {
     readonly cacheDir: string;
     /** The most file transfers that run at once, across all pulls. */
     readonly concurrency: number;
+    /** How long a download may go without receiving a byte before its connection is dropped and resumed. */
+    readonly stallTimeoutMs: number;
   };
 }
 
@@ -117,7 +120,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       local: { dir: resolve(e.LOCAL_MODELS_DIR), seedSamples: e.SEED_SAMPLE_MODELS },
       hf: { endpoint: e.HF_ENDPOINT },
     },
-    pulls: { cacheDir: resolve(e.CACHE_DIR ?? `${dataDir}/cache`), concurrency: e.PULL_CONCURRENCY },
+    pulls: {
+      cacheDir: resolve(e.CACHE_DIR ?? `${dataDir}/cache`),
+      concurrency: e.PULL_CONCURRENCY,
+      stallTimeoutMs: e.PULL_STALL_TIMEOUT_MS,
+    },
   });
 }
 

@@ -29,8 +29,12 @@ describe("configuration", () => {
   });
 
   it("keeps the model cache under DATA_DIR unless CACHE_DIR says otherwise", () => {
-    expect(loadConfig({ DATA_DIR: "/srv/gateway" }).pulls).toEqual({ cacheDir: "/srv/gateway/cache", concurrency: 4 });
-    expect(loadConfig({ CACHE_DIR: "/mnt/models", PULL_CONCURRENCY: "8" }).pulls).toEqual({
+    expect(loadConfig({ DATA_DIR: "/srv/gateway" }).pulls).toEqual({
+      cacheDir: "/srv/gateway/cache",
+      concurrency: 4,
+      stallTimeoutMs: 30_000,
+    });
+    expect(loadConfig({ CACHE_DIR: "/mnt/models", PULL_CONCURRENCY: "8" }).pulls).toMatchObject({
       cacheDir: "/mnt/models",
       concurrency: 8,
     });

@@ -15,7 +15,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(files: Record<string, Buffer>, options: { dataDir?: string } = {}) {
+async function start(files: Record<string, Buffer>, options: { dataDir?: string; env?: Record<string, string> } = {}) {
   server ??= await FileServer.start();
   const registry = new FakePullRegistry("fake", server.url).add("org/m", files, server);
   const gateway = await startTestApp({ registries: new RegistrySet([registry]), ...options });
@@ -68,6 +68,25 @@ describe("a pull against a faulty file server", () => {
       expect(received).toBe(bytes.length);
     }
     expect(await leftovers(gateway)).toEqual([]);
+  });
+
+  it("drops a connection that stops sending and resumes on a new one", async () => {
+    const bytes = seededBytes(200_000, 12);
+    const { gateway, registry, snapshot } = await start(
+      { "model.onnx": bytes },
+      { env: { PULL_STALL_TIMEOUT_MS: "300" } },
+    );
+    const path = registry.filePath("org/m", "model.onnx");
+    server?.fault(path, { stallAfter: [70_000] });
+
+    const pull = await pullToEnd(gateway, "fake:org/m");
+
+    expect(pull).toMatchObject({ status: "SUCCEEDED", attempts: 2 });
+    expect(server?.gets(path).map((r) => [r.range, r.bytesSent])).toEqual([
+      [null, 70_000],
+      ["bytes=70000-", 130_000],
+    ]);
+    expect(await readFile(join(snapshot, "model.onnx"))).toEqual(bytes);
   });
 
   it("fails with INTEGRITY_ERROR on a corrupted byte and leaves nothing in place", async () => {

@@ -9,6 +9,8 @@ import type { PartialFile } from "./partial-file.js";
 
 export interface DownloadOptions {
   signal: AbortSignal;
+  /** A connection silent for this long is dropped and the download resumed (PULL_STALL_TIMEOUT_MS). */
+  stallTimeoutMs: number;
   /** The bytes on disk, after every write. */
   onProgress(bytes: number): void;
   /** An attempt failed and another follows (a dropped connection, a server error). */
@@ -38,18 +40,19 @@ export async function downloadFile(
   subject: DownloadSubject,
   source: FileDownload,
   partial: PartialFile,
-  { signal, onProgress, onRetry }: DownloadOptions,
+  options: DownloadOptions,
 ): Promise<DownloadedFile> {
+  const { signal, onRetry } = options;
   let expectedSize = source.sizeBytes;
   let failures = 0;
   for (let attempt = 1; ; attempt++) {
     const offset = await partial.prepare();
-    onProgress(offset);
+    options.onProgress(offset);
     if (expectedSize !== null && offset > expectedSize) await partial.remove();
     else if (expectedSize !== null && offset === expectedSize) return verify(subject, source, partial);
     else {
       try {
-        const total = await transfer(subject, source, partial, offset, signal, onProgress);
+        const total = await transfer(subject, source, partial, offset, options);
         expectedSize ??= total;
         if (expectedSize === null || partial.size === expectedSize) return verify(subject, source, partial);
         throw connectionFailure(`the connection closed after ${partial.size} of ${expectedSize} bytes`, subject);
@@ -76,12 +79,11 @@ async function transfer(
   source: FileDownload,
   partial: PartialFile,
   offset: number,
-  signal: AbortSignal,
-  onProgress: (bytes: number) => void,
+  { signal, stallTimeoutMs, onProgress }: DownloadOptions,
 ): Promise<number | null> {
   const writer = await partial.writer(onProgress);
   try {
-    const response = await httpGet({ url: source.url, headers: source.headers, offset, signal });
+    const response = await httpGet({ url: source.url, headers: source.headers, offset, signal, stallTimeoutMs });
     const status = response.statusCode ?? 0;
     let total: number | null;
     if (status === 206 && rangeStart(response) === offset) {

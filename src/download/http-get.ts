@@ -8,6 +8,8 @@ export interface GetRequest {
   /** When above 0, asks for the bytes from this offset on (a Range request). */
   offset: number;
   signal: AbortSignal;
+  /** A connection silent for this long is dropped (and the download resumes on a new one). */
+  stallTimeoutMs: number;
 }
 
 /** A download URL the gateway will not fetch (another scheme, a redirect loop). */
@@ -22,7 +24,7 @@ const MAX_REDIRECTS = 10;
  * hosts on a redirect, decompresses bodies (sizes and hashes are of the stored bytes), and moves
  * bytes through web streams, which cost a large share of throughput on big files.
  */
-export async function httpGet({ url, headers, offset, signal }: GetRequest): Promise<IncomingMessage> {
+export async function httpGet({ url, headers, offset, signal, stallTimeoutMs }: GetRequest): Promise<IncomingMessage> {
   let current = new URL(url);
   const origin = current.origin;
   let trusted = true;
@@ -39,6 +41,7 @@ export async function httpGet({ url, headers, offset, signal }: GetRequest): Pro
         ...(offset > 0 ? { range: `bytes=${offset}-` } : {}),
       },
       signal,
+      stallTimeoutMs,
     );
     const location = response.headers.location;
     if (!REDIRECTS.has(response.statusCode ?? 0) || !location) return response;
@@ -48,10 +51,16 @@ export async function httpGet({ url, headers, offset, signal }: GetRequest): Pro
   }
 }
 
-function send(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
+function send(
+  url: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  stallTimeoutMs: number,
+): Promise<IncomingMessage> {
   const request = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { headers, signal }, resolve);
+    const outgoing = request(url, { headers, signal, timeout: stallTimeoutMs }, resolve);
+    outgoing.on("timeout", () => outgoing.destroy(new Error(`no data for ${stallTimeoutMs} ms`)));
     outgoing.on("error", reject);
     outgoing.end();
   });

@@ -18,6 +18,8 @@ export interface ServedRequest {
 export interface Faults {
   /** Cut the connection after this many body bytes, one entry per coming response. */
   cutAfter?: number[];
+  /** Stop sending after this many body bytes, keeping the connection open, one entry per response. */
+  stallAfter?: number[];
   /** Flip one byte in the middle of every response. */
   corrupt?: boolean;
   /** Answer the next Range request with 200 and the whole file. */
@@ -122,7 +124,10 @@ export class FileServer {
     response.on("close", () => {
       log.clientLeft = !response.writableFinished;
     });
-    void this.send(response, body, faults.cutAfter?.shift() ?? null, faults.slow ?? null, log);
+    const stallAfter = faults.stallAfter?.shift();
+    if (stallAfter !== undefined)
+      void this.send(response, body.subarray(0, stallAfter), null, faults.slow ?? null, log, true);
+    else void this.send(response, body, faults.cutAfter?.shift() ?? null, faults.slow ?? null, log);
   }
 
   private async send(
@@ -131,6 +136,7 @@ export class FileServer {
     cutAfter: number | null,
     slow: Faults["slow"] | null,
     log: ServedRequest,
+    stall = false,
   ): Promise<void> {
     const end = cutAfter === null ? body.length : Math.min(cutAfter, body.length);
     const chunk = slow?.chunkBytes ?? 256 * 1024;
@@ -145,7 +151,7 @@ export class FileServer {
     } finally {
       this.sending--;
     }
-    if (response.destroyed) return;
+    if (response.destroyed || stall) return;
     if (cutAfter === null) response.end();
     else response.socket?.destroy();
   }

@@ -17,6 +17,8 @@ export interface BlobRequest {
   revision: string;
   /** Download again even when the blob is in place. */
   force: boolean;
+  /** PULL_STALL_TIMEOUT_MS. */
+  stallTimeoutMs: number;
   /** Asks the registry where to download the file; called only when a download is needed. */
   resolve(signal: AbortSignal): Promise<FileDownload>;
 }
@@ -73,7 +75,7 @@ export async function fetchBlob(
       request.subject,
       { ...source, sizeBytes: source.sizeBytes ?? file.sizeBytes, sha256: source.sha256 ?? file.sha256 },
       partial,
-      { signal, onProgress: events.onProgress, onRetry: events.onRetry },
+      { signal, stallTimeoutMs: request.stallTimeoutMs, onProgress: events.onProgress, onRetry: events.onRetry },
     );
     await store.commitBlob(dir, partialPath, done.sha256);
     return { ...done, downloaded: true };

@@ -17,6 +17,7 @@ export interface RunDeps {
   transfers: SharedTransfers;
   calls: RegistryCalls;
   logger: Logger;
+  stallTimeoutMs: number;
 }
 
 /** How often a running pull's byte count is written to the database. */
@@ -78,6 +79,7 @@ async function fetchFile(
     dir,
     file,
     force,
+    stallTimeoutMs: deps.stallTimeoutMs,
     revision: plan.snapshot,
     subject: { registry: manager.name, ref: formatModelRef(plan.ref), path: file.path },
     resolve: (deadline: AbortSignal) =>

@@ -21,6 +21,8 @@ export interface PullServiceDeps {
   logger: Logger;
   /** PULL_CONCURRENCY: the most file transfers at once, across all pulls. */
   concurrency: number;
+  /** PULL_STALL_TIMEOUT_MS: how long a download may go without data before it is resumed. */
+  stallTimeoutMs: number;
 }
 
 /** The quickest a progress subscription repeats itself; the final event is sent at once. */
