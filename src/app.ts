@@ -3,16 +3,24 @@ import { CacheStore } from "./cache/cache-store.js";
 import type { Config } from "./config.js";
 import type { Services } from "./context.js";
 import { openDatabase } from "./db/client.js";
+import { PrismaDocumentStore } from "./db/document-store.js";
+import { InferenceHistory } from "./db/inference-history.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { ModelStore } from "./db/model-store.js";
+import { InferenceEngine } from "./inference/inference-engine.js";
+import type { WorkerSettings } from "./inference/worker-protocol.js";
 import { createLogger, type Logger } from "./logger.js";
+import { Metrics } from "./observability/metrics.js";
 import { createRegistries } from "./registries/index.js";
 import { seedSampleModels } from "./registries/local/sample-models.js";
 import type { RegistrySet } from "./registries/registry-set.js";
+import { MutationRateLimiter } from "./security/mutation-rate-limit.js";
 import { createGateway, type Gateway } from "./server.js";
 import { Catalog } from "./services/catalog.js";
 import { FederatedSearch } from "./services/federated-search.js";
+import { InferenceService } from "./services/inference.js";
 import { ModelCache } from "./services/model-cache.js";
+import { CachedModelFiles } from "./services/pulls/cached-model-files.js";
 import { PullService } from "./services/pulls/pull-service.js";
 import { RegistryCalls } from "./services/registry-calls.js";
 import { RegistryMonitor } from "./services/registry-monitor.js";
@@ -41,14 +49,20 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   if (config.registries.local.seedSamples && (await seedSampleModels(config.registries.local.dir))) {
     logger.info({ dir: config.registries.local.dir }, "seeded the local model folder with sample models");
   }
-  const registries = overrides.registries ?? createRegistries({ config, logger, fetch: overrides.fetch ?? fetch });
+  const registries =
+    overrides.registries ??
+    createRegistries({ config, logger, fetch: overrides.fetch ?? fetch, documents: new PrismaDocumentStore(db) });
   const monitor = new RegistryMonitor();
-  const calls = new RegistryCalls(monitor, logger, config.registries.timeoutMs);
+  const metrics = new Metrics();
+  const calls = new RegistryCalls(monitor, metrics, logger, config.registries.timeoutMs);
+  const engine = new InferenceEngine({ ...config.inference, ortLogLevel: ortLogLevel(config.logLevel) });
   const store = new CacheStore(config.pulls.cacheDir);
   const pulls = new PullService({ db, registries, calls, store, logger, ...config.pulls });
   const interrupted = await pulls.recover();
-  if (interrupted > 0)
+  if (interrupted > 0) {
     logger.warn({ interrupted }, "pulls cut off by the last shutdown are INTERRUPTED; pulling again resumes them");
+  }
+  const cache = new ModelCache(registries, store, pulls);
   const services: Services = {
     db,
     logger,
@@ -57,15 +71,35 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     catalog: new Catalog(registries, new ModelStore(db), calls),
     search: new FederatedSearch(registries, calls),
     version: packageJson.version,
+    config,
+    metrics,
+    mutationLimiter: new MutationRateLimiter(config.security.mutationsPerMinute),
+    inference: new InferenceService(
+      new CachedModelFiles(registries, calls, pulls, cache),
+      engine,
+      new InferenceHistory(db),
+      config.inference.maxInputBytes,
+      logger,
+    ),
     pulls,
-    cache: new ModelCache(registries, store, pulls),
+    cache,
   };
   return {
     gateway: createGateway(services, config),
     services,
     close: async () => {
       await pulls.close();
+      await engine.close();
       await db.$disconnect();
     },
   };
+}
+
+/**
+ * onnxruntime writes its own log lines to stderr, outside the gateway's JSON logs; its failures
+ * reach callers and the runtime query anyway, so it speaks only when the gateway is debugging.
+ */
+function ortLogLevel(level: Config["logLevel"]): WorkerSettings["ortLogLevel"] {
+  if (level === "trace") return "verbose";
+  return level === "debug" ? "warning" : "fatal";
 }

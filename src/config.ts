@@ -1,10 +1,14 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { databaseUrl } from "./db/database-url.js";
+import { type ApiKey, apiKeysVariable } from "./security/api-keys.js";
 
 /** Names of the registries the gateway knows, as they appear in model references (`hf:org/name`). */
-export const REGISTRY_NAMES = ["local"] as const;
+export const REGISTRY_NAMES = ["local", "hf", "onnx-zoo"] as const;
 export type RegistryName = (typeof REGISTRY_NAMES)[number];
+
+/** ONNX Runtime execution providers the gateway can use, in AUTO's default order (fastest first). */
+export const EXECUTION_PROVIDER_NAMES = ["cuda", "webgpu", "cpu"] as const;
 
 const csv = (value: string) =>
   value
@@ -23,11 +27,10 @@ const integer = (min: number, max: number, fallback: number) =>
 const boolean = (fallback: boolean) =>
   z.stringbool({ error: "must be true or false (also accepted: 1/0, yes/no, on/off)" }).default(fallback);
 
-const url = (fallback: string) =>
-  z
-    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
-    .default(fallback)
-    .transform((value) => value.replace(/\/+$/, ""));
+const httpUrl = () =>
+  z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).transform((value) => value.replace(/\/+$/, ""));
+
+const url = (fallback: string) => httpUrl().default(fallback);
 
 /** Every environment variable the gateway reads, with its default. README.md documents each. */
 const environment = z.object({
@@ -55,12 +58,51 @@ const environment = z.object({
   CORS_ORIGINS: z.string().default("").transform(csv),
   GRAPHIQL: boolean(true),
   HF_ENDPOINT: url("https://huggingface.co"),
+  HF_TOKEN: z.string().trim().optional(),
+  HUGGING_FACE_HUB_TOKEN: z.string().trim().optional(),
+  HF_CACHE_TTL_SECONDS: integer(0, 30 * 24 * 3600, 600),
+  HF_MAX_RETRIES: integer(0, 10, 3),
+  HF_RETRY_BACKOFF_MS: integer(1, 60_000, 500),
+  HF_RETRY_BUDGET_MS: integer(0, 600_000, 5_000),
+  ONNX_ZOO_MANIFEST_URL: url("https://raw.githubusercontent.com/onnx/models/main/ONNX_HUB_MANIFEST.json"),
+  ONNX_ZOO_MANIFEST_TTL_SECONDS: integer(0, 31_536_000, 3600),
+  /** Defaults to the zoo's mirror under HF_ENDPOINT, so a Hub mirror serves the zoo's files too. */
+  ONNX_ZOO_FILES_URL: httpUrl().optional(),
+  GATEWAY_API_KEYS: apiKeysVariable,
+  MUTATION_RATE_LIMIT: integer(1, 1_000_000, 30),
+  // GraphQL Armor's defaults, but depth 8: a Relay connection alone takes two levels.
+  MAX_DEPTH: integer(1, 100, 8),
+  MAX_COST: integer(1, 10_000_000, 5000),
+  MAX_ALIASES: integer(0, 10_000, 15),
+  MAX_DIRECTIVES: integer(0, 10_000, 50),
+  MAX_TOKENS: integer(10, 10_000_000, 1000),
+  MAX_BODY_BYTES: integer(1024, 2 ** 30, 32 * 2 ** 20),
+  EXECUTION_PROVIDERS: z
+    .string()
+    .default(EXECUTION_PROVIDER_NAMES.join(","))
+    .transform((value) => csv(value.toLowerCase()))
+    .pipe(
+      z
+        .array(
+          z.enum(EXECUTION_PROVIDER_NAMES, {
+            error: `each provider must be one of ${EXECUTION_PROVIDER_NAMES.join(", ")}`,
+          }),
+        )
+        .min(1, { error: "must name at least one execution provider" }),
+    ),
+  SESSION_CACHE_SIZE: integer(1, 1000, 4),
+  INFERENCE_MAX_BYTES: integer(1, 2 ** 31, 16 * 1024 * 1024),
+  INFERENCE_WORKERS: integer(1, 64, 2),
   CACHE_DIR: z.string().min(1).optional(),
   PULL_CONCURRENCY: integer(1, 64, 4),
   PULL_STALL_TIMEOUT_MS: integer(100, 3_600_000, 30_000),
 });
 
+/** Variables whose values are never echoed, not even in configuration errors. */
+const SECRETS = new Set(["GATEWAY_API_KEYS", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"]);
+
 type Environment = z.infer<typeof environment>;
+export type ExecutionProviderName = (typeof EXECUTION_PROVIDER_NAMES)[number];
 
 export interface Config {
   readonly env: Environment["NODE_ENV"];
@@ -78,7 +120,42 @@ export interface Config {
     readonly enabled: readonly RegistryName[];
     readonly timeoutMs: number;
     readonly local: { readonly dir: string; readonly seedSamples: boolean };
-    readonly hf: { readonly endpoint: string };
+    readonly hf: {
+      readonly endpoint: string;
+      /** Sent as a bearer token to the endpoint's own host only; null for anonymous calls. */
+      readonly token: string | null;
+      readonly cacheTtlSeconds: number;
+      readonly maxRetries: number;
+      /** First retry delay; each further retry doubles it (with jitter). */
+      readonly retryBackoffMs: number;
+      /** The most time one call may spend waiting for retries and rate-limit resets. */
+      readonly retryBudgetMs: number;
+    };
+    readonly onnxZoo: { readonly manifestUrl: string; readonly manifestTtlMs: number; readonly filesUrl: string };
+  };
+  readonly security: {
+    /** With none, the gateway is open but listens on (and answers) loopback only. */
+    readonly apiKeys: readonly ApiKey[];
+    /** pullModel and runInference calls per minute, per API key or client address. */
+    readonly mutationsPerMinute: number;
+  };
+  /** Bounds that make abusive requests cheap to refuse. */
+  readonly limits: {
+    readonly depth: number;
+    readonly cost: number;
+    readonly aliases: number;
+    readonly directives: number;
+    readonly tokens: number;
+    readonly bodyBytes: number;
+  };
+  readonly inference: {
+    /** The providers AUTO tries, in order; explicit requests must name one of these. */
+    readonly providers: readonly ExecutionProviderName[];
+    readonly sessionCacheSize: number;
+    /** The most bytes of input tensors one inference may carry. */
+    readonly maxInputBytes: number;
+    /** Worker threads that hold sessions and run them off the event loop. */
+    readonly workers: number;
   };
   readonly pulls: {
     /** The content-addressed model cache (CACHE_DIR, by default `<DATA_DIR>/cache`). */
@@ -102,11 +179,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `  ${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+      const shown = SECRETS.has(name) ? "[redacted]" : JSON.stringify(env[name]);
+      return `  ${name}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.GATEWAY_API_KEYS.length === 0 && !isLoopback(e.HOST)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HOST=${JSON.stringify(e.HOST)}: without GATEWAY_API_KEYS the gateway only listens on a loopback address (localhost, 127.0.0.1, ::1); set API keys to serve other hosts`,
+    );
+  }
   const dataDir = resolve(e.DATA_DIR);
   return deepFreeze({
     env: e.NODE_ENV,
@@ -118,7 +201,34 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       enabled: [...new Set(e.REGISTRIES)],
       timeoutMs: e.REGISTRY_TIMEOUT_MS,
       local: { dir: resolve(e.LOCAL_MODELS_DIR), seedSamples: e.SEED_SAMPLE_MODELS },
-      hf: { endpoint: e.HF_ENDPOINT },
+      hf: {
+        endpoint: e.HF_ENDPOINT,
+        token: e.HF_TOKEN || e.HUGGING_FACE_HUB_TOKEN || null,
+        cacheTtlSeconds: e.HF_CACHE_TTL_SECONDS,
+        maxRetries: e.HF_MAX_RETRIES,
+        retryBackoffMs: e.HF_RETRY_BACKOFF_MS,
+        retryBudgetMs: e.HF_RETRY_BUDGET_MS,
+      },
+      onnxZoo: {
+        manifestUrl: e.ONNX_ZOO_MANIFEST_URL,
+        manifestTtlMs: e.ONNX_ZOO_MANIFEST_TTL_SECONDS * 1000,
+        filesUrl: e.ONNX_ZOO_FILES_URL ?? `${e.HF_ENDPOINT}/onnxmodelzoo/legacy_models/resolve/main`,
+      },
+    },
+    security: { apiKeys: e.GATEWAY_API_KEYS, mutationsPerMinute: e.MUTATION_RATE_LIMIT },
+    limits: {
+      depth: e.MAX_DEPTH,
+      cost: e.MAX_COST,
+      aliases: e.MAX_ALIASES,
+      directives: e.MAX_DIRECTIVES,
+      tokens: e.MAX_TOKENS,
+      bodyBytes: e.MAX_BODY_BYTES,
+    },
+    inference: {
+      providers: [...new Set(e.EXECUTION_PROVIDERS)],
+      sessionCacheSize: e.SESSION_CACHE_SIZE,
+      maxInputBytes: e.INFERENCE_MAX_BYTES,
+      workers: e.INFERENCE_WORKERS,
     },
     pulls: {
       cacheDir: resolve(e.CACHE_DIR ?? `${dataDir}/cache`),
@@ -128,8 +238,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   });
 }
 
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host) || host === "::ffff:127.0.0.1";
+}
+
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object") {
+  if (value && typeof value === "object" && !ArrayBuffer.isView(value)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);
   }

@@ -1,8 +1,13 @@
+import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import type { Logger } from "./logger.js";
+import type { Metrics } from "./observability/metrics.js";
 import type { RegistrySet } from "./registries/registry-set.js";
+import { type Caller, identify } from "./security/identify.js";
+import type { MutationRateLimiter } from "./security/mutation-rate-limit.js";
 import type { Catalog } from "./services/catalog.js";
 import type { FederatedSearch } from "./services/federated-search.js";
+import type { InferenceService } from "./services/inference.js";
 import type { ModelCache } from "./services/model-cache.js";
 import type { PullService } from "./services/pulls/pull-service.js";
 import type { RegistryMonitor } from "./services/registry-monitor.js";
@@ -16,6 +21,10 @@ export interface Services {
   catalog: Catalog;
   search: FederatedSearch;
   version: string;
+  config: Config;
+  metrics: Metrics;
+  mutationLimiter: MutationRateLimiter;
+  inference: InferenceService;
   /** Pulls models into the cache; `ensureCached` is the inference service's way in. */
   pulls: PullService;
   /** The model cache: `localFile` gives inference a cached file's path. */
@@ -30,8 +39,13 @@ export interface GatewayContext {
   services: Services;
   /** Aborts when the client goes away; registry calls combine it with their timeout. */
   signal: AbortSignal;
+  /** Who is calling, from the Authorization header (see src/security). */
+  caller: Caller;
+  /** The client's IP address, when the request came over a socket. */
+  clientAddress: string | null;
 }
 
-export function createContext(services: Services, request: Request): GatewayContext {
-  return { services, signal: request.signal };
+export function createContext(services: Services, request: Request, clientAddress: string | null): GatewayContext {
+  const caller = identify(services.config.security.apiKeys, request.headers.get("authorization"));
+  return { services, signal: request.signal, caller, clientAddress };
 }

@@ -19,6 +19,11 @@ export type ErrorCode =
   | "MODEL_NOT_CACHED"
   | "EXECUTION_PROVIDER_UNAVAILABLE"
   | "INFERENCE_FAILED"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "QUERY_LIMIT_EXCEEDED"
   | "UNSAFE_PATH"
   | "PULL_NOT_FOUND";
 
@@ -64,8 +69,9 @@ export class ModelNotFound extends RegistryError {
 }
 
 export class RevisionNotFound extends RegistryError {
-  constructor(ref: string, revision: string, details: ErrorDetails = {}) {
-    super("REVISION_NOT_FOUND", `Model ${ref} has no revision "${revision}".`, {
+  /** `accepted` names the revisions there are, where the registry can list them. */
+  constructor(ref: string, revision: string, details: ErrorDetails = {}, accepted?: string) {
+    super("REVISION_NOT_FOUND", `Model ${ref} has no revision "${revision}"${accepted ? `; ${accepted}` : ""}.`, {
       ...details,
       ref,
     });
@@ -80,6 +86,27 @@ export class FileNotFound extends RegistryError {
 
 /** The model exists but needs a token (AUTHENTICATION_REQUIRED), or the token is refused. */
 export class AccessDenied extends RegistryError {}
+
+/** The model is gated and the gateway's token (if any) has not been granted access to it. */
+export class GatedModel extends AccessDenied {
+  constructor(ref: string, accessUrl: string, details: ErrorDetails = {}) {
+    super(
+      "GATED_MODEL",
+      `Model ${ref} is gated: request access at ${accessUrl}, then configure a token that has been granted it.`,
+      { ...details, ref, accessUrl },
+    );
+  }
+}
+
+/** The registry answers only to a token and none is configured; `how` says which setting to use. */
+export class AuthenticationRequired extends AccessDenied {
+  constructor(ref: string, how: string, details: ErrorDetails = {}) {
+    super("AUTHENTICATION_REQUIRED", `Model ${ref} needs a token (it is private, gated or missing): ${how}`, {
+      ...details,
+      ref,
+    });
+  }
+}
 
 export class RateLimited extends RegistryError {
   constructor(registry: string, retryAfterSeconds: number, options?: ErrorOptions) {
@@ -128,6 +155,13 @@ export function isUnreachable(error: unknown): boolean {
 export class ModelNotCached extends GatewayError {
   constructor(message: string, details: ErrorDetails = {}) {
     super("MODEL_NOT_CACHED", message, details);
+  }
+}
+
+/** The execution provider asked for is not enabled or cannot initialise on this machine. */
+export class ExecutionProviderUnavailable extends GatewayError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super("EXECUTION_PROVIDER_UNAVAILABLE", message, details);
   }
 }
 

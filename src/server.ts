@@ -1,18 +1,20 @@
+import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
-import type { GraphQLError } from "graphql";
-import {
-  createGraphQLError,
-  createYoga,
-  type Plugin,
-  type YogaServerInstance,
-  maskError as yogaMaskError,
-} from "graphql-yoga";
+import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { Config } from "./config.js";
 import { createContext, type GatewayContext, type Services } from "./context.js";
-import { GatewayError } from "./errors.js";
+import { bodyLimit } from "./http/body-limit.js";
+import { loopbackOnly } from "./http/client-guard.js";
+import { healthReport } from "./http/health.js";
+import { maskError } from "./http/mask-error.js";
+import { supportedMediaTypes } from "./http/media-type.js";
+import { metricsEndpoint } from "./http/metrics-endpoint.js";
+import { queryLimits } from "./http/query-limits.js";
+import { clientAddress, type ServerContext } from "./http/server-context.js";
+import { requestObserver } from "./observability/request-observer.js";
 import { schema } from "./schema/index.js";
 
-export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
+export type Gateway = YogaServerInstance<ServerContext, GatewayContext>;
 
 const DEFAULT_QUERY = `# Search every registry at once; open the Docs panel for all fields.
 {
@@ -26,12 +28,14 @@ const DEFAULT_QUERY = `# Search every registry at once; open the Docs panel for 
 
 /**
  * Builds the HTTP handler: GraphQL at /graphql (GraphiQL served from the installed packages, no
- * CDN), readiness JSON at /health, liveness at /healthz. Listening is the entry file's job.
+ * CDN), readiness JSON at /health, liveness at /healthz, Prometheus metrics at /metrics. Requests
+ * are bounded (body size, query depth, cost…) before any resolver runs. Listening is main.ts's job.
  */
 export function createGateway(services: Services, config: Config): Gateway {
-  return createYoga<Record<string, never>, GatewayContext>({
+  const open = config.security.apiKeys.length === 0;
+  return createYoga<ServerContext, GatewayContext>({
     schema,
-    context: ({ request }) => createContext(services, request),
+    context: ({ request, ...serverContext }) => createContext(services, request, clientAddress(serverContext)),
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/healthz",
     landingPage: false,
@@ -40,49 +44,21 @@ export function createGateway(services: Services, config: Config): Gateway {
     cors: corsOptions(config),
     logging: services.logger,
     maskedErrors: { maskError: (error, message) => maskError(error, message) },
-    plugins: [useHealthReport(services)],
+    plugins: [
+      ...(open ? [loopbackOnly()] : []),
+      requestObserver(services.logger, services.metrics),
+      healthReport(services),
+      metricsEndpoint(services.metrics),
+      supportedMediaTypes(),
+      bodyLimit(config.limits.bodyBytes),
+      queryLimits(config),
+      ...(config.server.graphiql ? [] : [useDisableIntrospection() as Plugin]),
+    ] as Array<Plugin<GatewayContext & ServerContext>>,
   });
-}
-
-/** Domain errors reach clients with their code and safe details; everything else is masked. */
-function maskError(error: unknown, message: string): Error {
-  const located = error as Partial<GraphQLError>;
-  const original = located.originalError ?? error;
-  if (original instanceof GatewayError) {
-    return createGraphQLError(original.message, {
-      nodes: located.nodes,
-      path: located.path,
-      extensions: { ...original.details, code: original.code },
-    });
-  }
-  return yogaMaskError(error, message);
 }
 
 /** Browsers on the listed origins may call the gateway; with none listed, any origin in development only. */
 function corsOptions(config: Config) {
   if (config.server.corsOrigins.length > 0) return { origin: [...config.server.corsOrigins], credentials: true };
   return config.env === "development" ? { origin: "*" } : { origin: [] as string[] };
-}
-
-function useHealthReport(services: Services): Plugin {
-  return {
-    async onRequest({ url, endResponse, fetchAPI }) {
-      if (url.pathname !== "/health") return;
-      const database = await services.db
-        .$queryRawUnsafe("SELECT 1")
-        .then(() => "ok" as const)
-        .catch(() => "unreachable" as const);
-      const registries = [
-        ...services.registries.enabled.map((r) => ({ name: r.name, kind: r.kind, enabled: true })),
-        ...services.registries.disabled.map((r) => ({ name: r.name, kind: r.kind, enabled: false })),
-      ].map((r) => ({ ...r, ...services.monitor.healthOf(r.name) }));
-      const status = database === "ok" ? "ok" : "unavailable";
-      endResponse(
-        fetchAPI.Response.json(
-          { status, version: services.version, database, registries },
-          { status: status === "ok" ? 200 : 503 },
-        ),
-      );
-    },
-  };
 }

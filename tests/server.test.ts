@@ -16,7 +16,11 @@ describe("HTTP server", () => {
       status: "ok",
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       database: "ok",
-      registries: [expect.objectContaining({ name: "local", kind: "local-folder", enabled: true, status: "UNKNOWN" })],
+      registries: [
+        expect.objectContaining({ name: "local", kind: "local-folder", enabled: true, status: "UNKNOWN" }),
+        expect.objectContaining({ name: "hf", kind: "huggingface", enabled: false, status: "UNKNOWN" }),
+        expect.objectContaining({ name: "onnx-zoo", kind: "onnx-zoo", enabled: false, status: "UNKNOWN" }),
+      ],
     });
   });
 
@@ -36,7 +40,11 @@ describe("HTTP server", () => {
 
     expect(errors).toBeUndefined();
     expect(data).toEqual({
-      registries: [{ name: "local", status: "UNKNOWN" }],
+      registries: [
+        { name: "local", status: "UNKNOWN" },
+        { name: "hf", status: "UNKNOWN" },
+        { name: "onnx-zoo", status: "UNKNOWN" },
+      ],
       searchModels: {
         edges: [
           { node: { ref: "local:mlp-classifier", inputs: [{ name: "features", shape: ["batch", 4] }] } },

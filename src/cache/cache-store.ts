@@ -13,7 +13,8 @@ import {
   utimes,
   writeFile,
 } from "node:fs/promises";
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
+import type { ModelFile } from "../registries/types.js";
 import { ModelDir } from "./model-dir.js";
 
 /** A file as a snapshot holds it. */
@@ -77,6 +78,22 @@ export class CacheStore {
     const [target, stats] = await Promise.all([readlink(file).catch(() => null), stat(file).catch(() => null)]);
     if (target === null || !stats?.isFile()) return null;
     return { sizeBytes: stats.size, sha256: basename(target) };
+  }
+
+  /** Every file of a snapshot with its size and sha256, by path. */
+  async snapshotFiles(dir: ModelDir, revision: string): Promise<ModelFile[]> {
+    const root = dir.snapshot(revision);
+    const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch(() => []);
+    const files = await Promise.all(
+      entries
+        .filter((entry) => !entry.isDirectory() && !entry.name.endsWith(".tmp"))
+        .map(async (entry) => {
+          const path = relative(root, join(entry.parentPath, entry.name)).split(sep).join("/");
+          const found = await this.snapshotEntry(dir, revision, path);
+          return found && { path, sizeBytes: found.sizeBytes, sha256: found.sha256 };
+        }),
+    );
+    return files.filter((file) => file !== null).sort((a, b) => a.path.localeCompare(b.path));
   }
 
   async writeRef(dir: ModelDir, branch: string, revision: string): Promise<void> {

@@ -1,22 +1,49 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import pRetry from "p-retry";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { withImmediateTransactions } from "./immediate-transactions.js";
 
-export type Database = PrismaClient;
-
-/** How long a statement waits for a lock held by another connection before SQLITE_BUSY. */
+/** How long a statement waits for another connection's lock before SQLite answers busy. */
 const BUSY_TIMEOUT_MS = 10_000;
 
 /**
- * Opens the gateway's SQLite database through Prisma's driver adapter, in WAL mode (readers never
- * block the writer) with a busy timeout, and with foreign keys enforced for cascading deletes.
+ * Opens the gateway's SQLite database through Prisma's driver adapter: WAL mode (readers never
+ * block the writer), a busy timeout, immediate transactions, foreign keys enforced for cascading
+ * deletes. Within one process better-sqlite3 serialises writes; between processes (two gateways or
+ * a CLI on one DATA_DIR) a writer can still be starved past the busy timeout, so model operations
+ * that end busy are retried (SQLite rolled them back, so a retry cannot apply them twice).
  */
-export async function openDatabase(url: string): Promise<Database> {
-  const db = new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS }),
-  });
+export async function openDatabase(url: string) {
+  const adapter = withImmediateTransactions(new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS }));
+  const client = new PrismaClient({ adapter });
   // PRAGMAs answer with a row, so they go through $queryRaw, not $executeRaw.
-  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  await db.$queryRawUnsafe("PRAGMA foreign_keys = ON");
-  return db;
+  await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+  await client.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  return client.$extends({
+    name: "retry-when-busy",
+    query: {
+      $allOperations: ({ args, query }) =>
+        pRetry(() => query(args), {
+          retries: 12,
+          minTimeout: 5,
+          maxTimeout: 1_000,
+          randomize: true,
+          shouldRetry: ({ error }) => isBusy(error),
+        }),
+    },
+  });
+}
+
+export type Database = Awaited<ReturnType<typeof openDatabase>>;
+
+function isBusy(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  // P1008 is Prisma's name for SQLITE_BUSY after the busy timeout.
+  return (
+    code === "P1008" ||
+    code === "SQLITE_BUSY" ||
+    code === "SQLITE_BUSY_SNAPSHOT" ||
+    /database is locked/.test(message ?? "")
+  );
 }

@@ -10,7 +10,6 @@ import { databaseFile } from "./database-url.js";
 
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 const migrationsDir = join(projectRoot, "prisma", "migrations");
-const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
 
 /**
  * Creates `<dataDir>/gateway.db` if needed and applies the committed migrations with Prisma's own
@@ -21,6 +20,8 @@ export async function migrateDatabase(dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   if (pendingMigrations(databaseFile({ DATA_DIR: dataDir })).length === 0) return;
   try {
+    // Resolved only here: an install without the Prisma CLI can still open a migrated database.
+    const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
     await promisify(execFile)(process.execPath, [prismaCli, "migrate", "deploy"], {
       cwd: projectRoot,
       env: { ...process.env, DATA_DIR: dataDir, PRISMA_HIDE_UPDATE_MESSAGE: "1" },

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { Prisma } from "../generated/prisma/client.js";
 import type { ModelRef } from "../model-ref.js";
 import type { ModelFormat, ModelInfo, TensorSpec } from "../registries/types.js";
@@ -31,15 +32,24 @@ const COLUMNS = [
   "files",
 ] as const satisfies ReadonlyArray<keyof ModelInfo>;
 
+/** Rows kept in memory: the hot models of a UI are read far more often than registries change. */
+const MEMORY_ENTRIES = 2000;
+
 /**
  * Keeps what registries said about models, keyed by registry, id and the revision asked for, so
- * `model` can answer with stale data when a registry is unreachable.
+ * `model` can answer with stale data when a registry is unreachable, and cached info without a
+ * registry call. Recent rows also stay in memory: a read costs a Prisma query of a millisecond or
+ * more, a memory hit nothing; the database stays the record, and freshness is the caller's test
+ * of `fetchedAt`, so a memory copy is never served as fresher than it is.
  */
 export class ModelStore {
+  private readonly memory = new LRUCache<string, StoredModel>({ max: MEMORY_ENTRIES });
+
   constructor(private readonly db: Database) {}
 
+  /** One upsert per model (each atomic with its files), so a busy database retries one model, not all. */
   async save(entries: ReadonlyArray<{ ref: ModelRef; info: ModelInfo }>, fetchedAt: Date): Promise<void> {
-    await this.db.$transaction(
+    await Promise.all(
       entries.map(({ ref, info }) => {
         const record = toRecord(info, fetchedAt);
         const files = info.files.map((file) => ({
@@ -48,6 +58,7 @@ export class ModelStore {
           sha256: file.sha256,
         }));
         const key = { registry: ref.registry, modelId: ref.id, revision: ref.revision ?? "" };
+        this.memory.set(refKey(ref), { info, fetchedAt });
         return this.db.modelRecord.upsert({
           where: { registry_modelId_revision: key },
           create: { ...key, ...record, files: { create: files } },
@@ -59,17 +70,26 @@ export class ModelStore {
 
   /** The stored models for these refs (same registry or not), in a map keyed by index in `refs`. */
   async find(refs: readonly ModelRef[]): Promise<Map<number, StoredModel>> {
+    const found = new Map<number, StoredModel>();
+    const missing = refs.filter((ref, index) => {
+      const copy = this.memory.get(refKey(ref));
+      if (copy) found.set(index, copy);
+      return !copy;
+    });
+    if (missing.length === 0) return found;
     const rows = await this.db.modelRecord.findMany({
       where: {
-        OR: refs.map((ref) => ({ registry: ref.registry, modelId: ref.id, revision: ref.revision ?? "" })),
+        OR: missing.map((ref) => ({ registry: ref.registry, modelId: ref.id, revision: ref.revision ?? "" })),
       },
       include: { files: { orderBy: { path: "asc" } } },
     });
     const byKey = new Map(rows.map((row) => [rowKey(row.registry, row.modelId, row.revision), row]));
-    const found = new Map<number, StoredModel>();
     refs.forEach((ref, index) => {
-      const row = byKey.get(rowKey(ref.registry, ref.id, ref.revision ?? ""));
-      if (row) found.set(index, { info: fromRecord(row), fetchedAt: row.fetchedAt });
+      const row = byKey.get(refKey(ref));
+      if (!row || found.has(index)) return;
+      const copy = { info: fromRecord(row), fetchedAt: row.fetchedAt };
+      this.memory.set(refKey(ref), copy);
+      found.set(index, copy);
     });
     return found;
   }
@@ -77,6 +97,7 @@ export class ModelStore {
 
 type Row = Prisma.ModelRecordGetPayload<{ include: { files: true } }>;
 
+const refKey = (ref: ModelRef) => rowKey(ref.registry, ref.id, ref.revision ?? "");
 const rowKey = (registry: string, modelId: string, revision: string) => `${registry}\u0000${modelId}\u0000${revision}`;
 
 /** A nullable Json column is cleared with DbNull; `undefined` would leave the old value in place. */

@@ -63,11 +63,27 @@ export interface ModelSummary {
   sizeBytes: number | null;
   /** Set when the search already knows the model's full info (local folder, zoo manifest). */
   info?: ModelInfo;
+  /** Set by a strategy that serves its own stored copy because its source is unreachable. */
+  stale?: boolean;
+  /**
+   * The revision a search result's reference names, when it is not the registry's default (a zoo
+   * model found through an opset filter, at the highest opset in the range).
+   */
+  refRevision?: string;
+  /** Who may download it, when the registry knows without another call (see AccessStatus). */
+  accessStatus?: AccessStatus;
+  /** How a gated model grants access; null when it is not gated. */
+  gateKind?: GateKind | null;
+  /** The model's page on the registry's website (where gated models are requested). */
+  pageUrl?: string | null;
 }
+
+/** Whether a gated model's access requests are approved automatically or by its authors. */
+export type GateKind = "AUTOMATIC" | "MANUAL";
 
 export type AccessStatus = "PUBLIC" | "GATED" | "PRIVATE" | "REQUIRES_TOKEN" | "DENIED";
 
-export interface ModelInfo extends Omit<ModelSummary, "info"> {
+export interface ModelInfo extends Omit<ModelSummary, "info" | "refRevision"> {
   /** The resolved revision (a commit where the registry has one). */
   revision: string | null;
   files: ModelFile[];
@@ -84,6 +100,8 @@ export interface ModelInfo extends Omit<ModelSummary, "info"> {
   accessStatus?: AccessStatus;
   /** Revisions the registry offers for this model (opsets in the ONNX Model Zoo). */
   availableRevisions?: string[];
+  /** The ONNX release the model was exported with, where the registry says (the zoo's onnx_version). */
+  onnxVersion?: string | null;
 }
 
 export const MODEL_SORTS = ["RELEVANCE", "DOWNLOADS", "LIKES", "UPDATED", "NAME"] as const;
@@ -141,6 +159,10 @@ export interface RegistryQuota {
   remaining: number | null;
   limit: number | null;
   resetsAt: Date | null;
+  /** Length of the registry's rate-limit window, when it says. */
+  windowSeconds?: number | null;
+  /** When the registry last made the gateway wait for its window to reset (a call that still succeeded). */
+  throttledAt?: Date | null;
 }
 
 /**

@@ -3,16 +3,20 @@ import DataloaderPlugin from "@pothos/plugin-dataloader";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin, { type AuthFailure } from "@pothos/plugin-scope-auth";
 import { DateTimeResolver, SafeIntResolver } from "graphql-scalars";
 import type { GatewayContext } from "../context.js";
 import type PrismaTypes from "../generated/pothos-prisma-types.js";
 import { getDatamodel } from "../generated/pothos-prisma-types.js";
 import type { Dimension } from "../registries/types.js";
+import type { Scope } from "../security/api-keys.js";
+import { scopesOf, unauthorized } from "../security/authorization.js";
 import { TensorDimensionScalar } from "./tensor-dimension.js";
 
 /** The one schema builder: plugins and scalars only; types live in their own modules. */
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
+  AuthScopes: Record<Scope, boolean>;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: false;
@@ -22,7 +26,14 @@ export const builder = new SchemaBuilder<{
     TensorDimension: { Input: Dimension; Output: Dimension };
   };
 }>({
-  plugins: [ErrorsPlugin, DataloaderPlugin, PrismaPlugin, RelayPlugin],
+  // Scope checks run before any other plugin's resolver wrapping.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, DataloaderPlugin, PrismaPlugin, RelayPlugin],
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => scopesOf(ctx.caller),
+    unauthorizedError: (_parent, ctx, info, result) =>
+      unauthorized(ctx.caller, `${info.parentType.name}.${info.fieldName}`, neededScopes(result.failure)),
+  },
   defaultFieldNullability: false,
   prisma: {
     client: (ctx) => ctx.services.db,
@@ -57,6 +68,15 @@ builder.addScalarType("DateTime", DateTimeResolver, {});
 builder.addScalarType("SafeInt", SafeIntResolver, {});
 builder.addScalarType("TensorDimension", TensorDimensionScalar, {});
 
-builder.queryType({ description: "Read models, registries and history." });
+builder.queryType({ description: "Read models, registries and history.", authScopes: { read: true } });
 builder.mutationType({ description: "Pull and run models." });
-builder.subscriptionType({ description: "Follow long-running work as it happens (over server-sent events)." });
+builder.subscriptionType({
+  description: "Follow long-running work as it happens (over server-sent events).",
+  authScopes: { read: true },
+});
+
+/** The scope names an authorization failure asked for. */
+function neededScopes(failure: AuthFailure): string[] {
+  if ("failures" in failure) return [...new Set(failure.failures.flatMap(neededScopes))];
+  return "scope" in failure ? [failure.scope] : [];
+}

@@ -74,6 +74,7 @@ builder.mutationField("removeModel", (t) =>
     description:
       "Removes a model (every revision) from the cache, after cancelling its running pulls. Files another model shares stay.",
     args: { ref: t.arg.string({ required: true, description: "The model reference, `<registry>:<id>`." }) },
+    authScopes: { pull: true },
     resolve: (_root, { ref }, { services }) => services.cache.remove(parseModelRef(ref)),
   }),
 );

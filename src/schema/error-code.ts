@@ -17,6 +17,11 @@ const CODES: Record<ErrorCode, string> = {
   MODEL_NOT_CACHED: "The model is not in the local cache and pulling was not allowed.",
   EXECUTION_PROVIDER_UNAVAILABLE: "The requested execution provider is not available on this machine.",
   INFERENCE_FAILED: "ONNX Runtime could not run the model.",
+  UNAUTHENTICATED: "The gateway needs an API key (Authorization: Bearer <key>) and none, or an unknown one, was sent.",
+  FORBIDDEN: "The API key lacks the scope the operation needs, or the client is not allowed.",
+  PAYLOAD_TOO_LARGE: "The request body is larger than MAX_BODY_BYTES.",
+  UNSUPPORTED_MEDIA_TYPE: "The request's Content-Type is not one GraphQL requests are accepted in (application/json).",
+  QUERY_LIMIT_EXCEEDED: "The query exceeds a depth, cost, alias, directive or token limit; extensions.limit names it.",
   UNSAFE_PATH: "A registry listed a file path that would leave the cache (.., absolute, backslash or NUL).",
   PULL_NOT_FOUND: "There is no pull with that id.",
 };

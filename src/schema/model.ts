@@ -92,9 +92,9 @@ const MetadataEntry = builder.objectRef<[string, string]>("MetadataEntry").imple
 });
 
 /** Full info for a view: already known, part of the search result, or loaded through the batch loader. */
-async function lookupOf(view: ModelView, ctx: GatewayContext): Promise<ModelLookup> {
+export async function lookupOf(view: ModelView, ctx: GatewayContext): Promise<ModelLookup> {
   if (view.lookup) return view.lookup;
-  if (view.summary.info) return { info: view.summary.info, fetchedAt: new Date(), stale: false };
+  if (view.summary.info) return { info: view.summary.info, fetchedAt: new Date(), stale: view.summary.stale === true };
   const loaded = await ModelObject.getDataloader(ctx).load(formatModelRef(view.ref));
   return loaded.lookup as ModelLookup;
 }
@@ -201,6 +201,17 @@ export const ModelObject = builder.loadableObject("Model", {
       description: "The ONNX file's metadata_props.",
       resolve: async (view, _args, ctx) => Object.entries((await lookupOf(view, ctx)).info.metadataProps ?? {}),
     }),
+    onnxVersion: t.string({
+      nullable: true,
+      description: 'The ONNX release the model was exported with ("1.9"), where the registry states it.',
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.onnxVersion ?? null,
+    }),
+    availableRevisions: t.stringList({
+      nullable: true,
+      description:
+        "The revisions the registry offers for this model (the opsets of an ONNX Model Zoo model, lowest first); pass one after @ in the reference. Null where the registry does not list them.",
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.availableRevisions ?? null,
+    }),
     brokenReason: t.string({
       nullable: true,
       description: "Why the model cannot be used (a truncated or non-ONNX file); null when it is sound.",
@@ -217,7 +228,8 @@ export const ModelObject = builder.loadableObject("Model", {
       resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).fetchedAt,
     }),
     stale: t.boolean({
-      description: "True when the registry was unreachable and this is the gateway's last stored copy.",
+      description:
+        "True when the registry was unreachable and this is a stored copy (the gateway's, or the registry's own cached index such as the zoo's manifest).",
       resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).stale,
     }),
   }),

@@ -190,14 +190,19 @@ builder.mutationFields((t) => ({
       }),
       force: t.arg.boolean({ description: "Download and verify again files that are already cached." }),
     },
-    resolve: (_root, args, { services, signal }) =>
-      services.pulls.start(parseModelRef(args.ref), args.files ?? null, args.force ?? false, signal),
+    authScopes: { pull: true },
+    resolve: async (_root, args, context) => {
+      const { services, signal } = context;
+      await services.mutationLimiter.consume(context, "pullModel");
+      return services.pulls.start(parseModelRef(args.ref), args.files ?? null, args.force ?? false, signal);
+    },
   }),
   cancelPull: t.field({
     type: PullObject,
     errors: gatewayErrors("CancelPull", "The cancelled pull, or why it could not be cancelled."),
     description: "Stops a QUEUED or RUNNING pull; its partial files stay, so pulling again resumes them.",
     args: { id: t.arg.id({ required: true, description: "The pull's id." }) },
+    authScopes: { pull: true },
     resolve: (_root, { id }, { services }) => services.pulls.cancel(String(id)),
   }),
 }));

@@ -1,3 +1,4 @@
+import type { ModelManager, RegistryQuota } from "../registries/types.js";
 import type { RegistryHealth } from "../services/registry-monitor.js";
 import { builder } from "./builder.js";
 
@@ -7,7 +8,38 @@ interface RegistryView {
   location: string;
   enabled: boolean;
   health: RegistryHealth;
+  /** The strategy, for enabled registries. */
+  manager?: ModelManager;
 }
+
+const RegistryQuotaObject = builder.objectRef<RegistryQuota>("RegistryQuota").implement({
+  description: "What the registry last said is left of its rate-limit window, so clients can pace themselves.",
+  fields: (t) => ({
+    remaining: t.int({
+      nullable: true,
+      description: "Requests left in the current window.",
+      resolve: (quota) => quota.remaining,
+    }),
+    limit: t.int({ nullable: true, description: "Requests allowed per window.", resolve: (quota) => quota.limit }),
+    resetsAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the current window ends and the count starts again.",
+      resolve: (quota) => quota.resetsAt,
+    }),
+    windowSeconds: t.int({
+      nullable: true,
+      description: "Length of the window in seconds.",
+      resolve: (quota) => quota.windowSeconds ?? null,
+    }),
+    throttledAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the registry last made the gateway wait for the window to reset.",
+      resolve: (quota) => quota.throttledAt ?? null,
+    }),
+  }),
+});
 
 const RegistryStatusEnum = builder.enumType("RegistryStatus", {
   description: "How the registry's last call went.",
@@ -51,6 +83,12 @@ const Registry = builder.objectRef<RegistryView>("Registry").implement({
       description: "How long the last call took, in milliseconds.",
       resolve: (registry) => registry.health.lastLatencyMs,
     }),
+    quota: t.field({
+      type: RegistryQuotaObject,
+      nullable: true,
+      description: "The registry's rate-limit window as it last reported it; null when it reports none.",
+      resolve: (registry) => registry.manager?.quota?.() ?? null,
+    }),
   }),
 });
 
@@ -65,6 +103,7 @@ builder.queryField("registries", (t) =>
         location: manager.location,
         enabled: true,
         health: services.monitor.healthOf(manager.name),
+        manager,
       })),
       ...services.registries.disabled.map((registry) => ({
         ...registry,

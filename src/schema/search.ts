@@ -11,7 +11,10 @@ const ModelSortEnum = builder.enumType("ModelSort", {
     DOWNLOADS: { description: "Most downloaded first; registries without counts last." },
     LIKES: { description: "Most liked first; registries without likes last." },
     UPDATED: { description: "Most recently updated first." },
-    NAME: { description: "By name, A to Z." },
+    NAME: {
+      description:
+        "By name, A to Z. The Hugging Face Hub cannot sort by name: its results come in its own order, sorted by name within each page it returns.",
+    },
   } satisfies Record<(typeof MODEL_SORTS)[number], { description: string }>,
 });
 
@@ -31,7 +34,10 @@ const ModelFilterInput = builder.inputType("ModelFilter", {
     format: t.field({ type: ModelFormatEnum, description: "Weight format." }),
     author: t.string({ description: "Author or organisation." }),
     library: t.string({ description: 'Library, e.g. "onnx", "transformers".' }),
-    sizeBytes: t.field({ type: IntRange, description: "Total size in bytes." }),
+    sizeBytes: t.field({
+      type: IntRange,
+      description: "Total size in bytes (the Hugging Face Hub cannot filter by size and ignores it).",
+    }),
     opset: t.field({ type: IntRange, description: "ONNX operator set version (registries that know it)." }),
   }),
 });
@@ -103,7 +109,7 @@ builder.queryField("searchModels", (t) =>
       const edges = result.edges.map(({ cursor, node }) => ({
         cursor,
         node: {
-          ref: { registry: node.registry, id: node.id, revision: null },
+          ref: { registry: node.registry, id: node.id, revision: node.refRevision ?? null },
           summary: node,
           lookup: null,
         } satisfies ModelView,

@@ -87,7 +87,7 @@ export class Catalog {
     missing.forEach((refIndex, i) => {
       const answer = answers[i] as ModelInfo | Error;
       const copy = fallback.get(refIndex);
-      if (!(answer instanceof Error)) results[refIndex] = { info: answer, fetchedAt, stale: false };
+      if (!(answer instanceof Error)) results[refIndex] = { info: answer, fetchedAt, stale: answer.stale === true };
       else if (copy && servesStale(answer)) results[refIndex] = { ...copy, stale: true };
       else results[refIndex] = answer;
     });

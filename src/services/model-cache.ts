@@ -4,6 +4,7 @@ import { unsafePathReason } from "../cache/safe-path.js";
 import { InvalidInput, ModelNotCached } from "../errors.js";
 import { formatModelRef, type ModelRef } from "../model-ref.js";
 import type { RegistrySet } from "../registries/registry-set.js";
+import type { ModelFile } from "../registries/types.js";
 import { DEFAULT_BRANCH } from "./pulls/pull-plan.js";
 import type { PullService } from "./pulls/pull-service.js";
 
@@ -40,6 +41,13 @@ export class ModelCache {
     } catch {
       return false; // an id that cannot name a cache folder was never cached
     }
+  }
+
+  /** The files of the snapshot a reference names (default branch: main), or null when none is cached. */
+  async cachedFiles(ref: ModelRef): Promise<ModelFile[] | null> {
+    const dir = this.store.modelDir(ref.registry, ref.id);
+    const snapshot = await this.store.resolveRef(dir, ref.revision ?? DEFAULT_BRANCH);
+    return snapshot === null ? null : this.store.snapshotFiles(dir, snapshot);
   }
 
   /**

@@ -1,5 +1,6 @@
-import { GatewayError, RegistryTimeout, RegistryUnavailable } from "../errors.js";
+import { GatewayError, isUnreachable, RateLimited, RegistryTimeout, RegistryUnavailable } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { Metrics } from "../observability/metrics.js";
 import type { ModelManager } from "../registries/types.js";
 import type { RegistryMonitor } from "./registry-monitor.js";
 
@@ -11,6 +12,7 @@ import type { RegistryMonitor } from "./registry-monitor.js";
 export class RegistryCalls {
   constructor(
     private readonly monitor: RegistryMonitor,
+    private readonly metrics: Metrics,
     private readonly logger: Logger,
     readonly timeoutMs: number,
   ) {}
@@ -22,14 +24,39 @@ export class RegistryCalls {
 
   async run<T>(manager: ModelManager, deadline: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const started = performance.now();
+    const calledAt = new Date();
     try {
       const result = await raceAbort(manager.name, this.timeoutMs, deadline, () => call(deadline));
-      this.monitor.recordSuccess(manager.name, performance.now() - started);
+      this.record(manager, result, performance.now() - started, calledAt);
       return result;
     } catch (error) {
       const failure = this.classify(manager.name, error);
-      this.monitor.recordFailure(manager.name, failure, performance.now() - started);
+      const elapsed = performance.now() - started;
+      this.monitor.recordFailure(manager.name, failure, elapsed);
+      this.metrics.registryCalls.observe({ registry: manager.name, outcome: failure.code }, elapsed / 1000);
+      this.metrics.registryFailures.inc({ registry: manager.name, code: failure.code });
       throw failure;
+    }
+  }
+
+  /**
+   * A batch whose items failed because of the registry itself (down, rate limiting) did not
+   * succeed; a call the registry made wait for its rate limit succeeded, but only just.
+   */
+  private record(manager: ModelManager, result: unknown, latencyMs: number, calledAt: Date): void {
+    const registry = manager.name;
+    this.metrics.registryCalls.observe({ registry, outcome: "ok" }, latencyMs / 1000);
+    const answers: unknown[] = Array.isArray(result) ? result : [];
+    const failures = answers.filter((answer) => isUnreachable(answer) || answer instanceof RateLimited);
+    const throttledAt = manager.quota?.()?.throttledAt;
+    if (failures.length === answers.length && failures.length > 0) {
+      this.monitor.recordFailure(registry, failures[0], latencyMs);
+    } else if (failures.length > 0) {
+      this.monitor.recordPartial(registry, failures[0], latencyMs);
+    } else if (throttledAt && throttledAt >= calledAt) {
+      this.monitor.recordThrottled(registry, latencyMs);
+    } else {
+      this.monitor.recordSuccess(registry, latencyMs);
     }
   }
 

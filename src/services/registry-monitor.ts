@@ -30,11 +30,39 @@ export class RegistryMonitor {
 
   recordFailure(registry: string, error: unknown, latencyMs: number): void {
     const status = isUnreachable(error) ? "UNREACHABLE" : error instanceof RateLimited ? "DEGRADED" : "OK";
-    const lastError = error instanceof GatewayError ? `${error.code}: ${error.message}` : null;
-    this.health.set(registry, { status, lastError, lastCheckedAt: new Date(), lastLatencyMs: latencyMs });
+    this.health.set(registry, {
+      status,
+      lastError: describe(error),
+      lastCheckedAt: new Date(),
+      lastLatencyMs: latencyMs,
+    });
+  }
+
+  /** The call was answered, after waiting for the registry's rate-limit window to reset. */
+  recordThrottled(registry: string, latencyMs: number): void {
+    this.health.set(registry, {
+      status: "DEGRADED",
+      lastError: "RATE_LIMITED: the last call was answered after waiting for the rate-limit window to reset.",
+      lastCheckedAt: new Date(),
+      lastLatencyMs: latencyMs,
+    });
+  }
+
+  /** A batch call answered for some items while `error` kept the registry from answering the others. */
+  recordPartial(registry: string, error: unknown, latencyMs: number): void {
+    this.health.set(registry, {
+      status: "DEGRADED",
+      lastError: describe(error),
+      lastCheckedAt: new Date(),
+      lastLatencyMs: latencyMs,
+    });
   }
 
   healthOf(registry: string): RegistryHealth {
     return this.health.get(registry) ?? NEVER_CALLED;
   }
+}
+
+function describe(error: unknown): string | null {
+  return error instanceof GatewayError ? `${error.code}: ${error.message}` : null;
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import { type App, openApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
+import { createLogger, type Logger } from "../../src/logger.js";
 import type { RegistrySet } from "../../src/registries/registry-set.js";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -32,6 +32,8 @@ export async function startTestApp(
   options: {
     env?: Record<string, string>;
     registries?: RegistrySet;
+    logger?: Logger;
+    fetch?: typeof fetch;
     /** An existing data folder (a restart, or a second gateway on one cache); the caller removes it. */
     dataDir?: string;
   } = {},
@@ -44,9 +46,15 @@ export async function startTestApp(
     DATA_DIR: dataDir,
     LOCAL_MODELS_DIR: modelsDir,
     LOG_LEVEL: "silent",
+    // Tests never reach the internet: registries that call out are enabled by the tests that serve them.
+    REGISTRIES: "local",
     ...options.env,
   });
-  const app = await openApp(config, { logger: createLogger("silent"), registries: options.registries });
+  const app = await openApp(config, {
+    logger: options.logger ?? createLogger("silent"),
+    registries: options.registries,
+    fetch: options.fetch,
+  });
   const server: Server = createServer(app.gateway);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -75,12 +83,9 @@ export async function startTestApp(
 /** Gives a data folder the migrated template database, unless it has a database already. */
 export async function copyTemplateDatabase(dataDir: string): Promise<void> {
   const target = join(dataDir, "gateway.db");
-  if (
-    await access(target).then(
-      () => false,
-      () => true,
-    )
-  ) {
-    await copyFile(join(inject("templateDataDir"), "gateway.db"), target);
-  }
+  const exists = await access(target).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) await copyFile(join(inject("templateDataDir"), "gateway.db"), target);
 }

@@ -1,0 +1,18 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+
+const tsx = join(import.meta.dirname, "../node_modules/.bin/tsx");
+
+/** Starts a bench server script in its own process and resolves with its URL once it listens. */
+export function spawnServer(script: string): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(tsx, [join(import.meta.dirname, "servers", script)], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk) => {
+      output += chunk;
+      const port = /PORT=(\d+)/.exec(output)?.[1];
+      if (port) resolve({ url: `http://127.0.0.1:${port}`, process: child });
+    });
+    child.on("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}

@@ -1,0 +1,20 @@
+import type { ModelRef } from "../model-ref.js";
+import type { ModelFile } from "../registries/types.js";
+
+export interface LocateOptions {
+  /** Whether a model not on this machine may be pulled first (the mutation's `pull`). */
+  pull: boolean;
+  signal: AbortSignal;
+}
+
+/**
+ * Where inference finds a model's files on this machine. The pull engine implements it
+ * (CachedModelFiles): it knows what its cache holds, so listing a cached model need not ask the
+ * registry.
+ */
+export interface ModelFiles {
+  /** The model's files, pulled first when it is not cached and `pull` allows. */
+  list(ref: ModelRef, options: LocateOptions): Promise<ModelFile[]>;
+  /** The absolute path of one of those files. */
+  locate(ref: ModelRef, file: ModelFile, options: LocateOptions): Promise<string>;
+}

@@ -1,0 +1,167 @@
+import { GatewayError } from "../errors.js";
+import type { ProviderAttempt } from "../inference/inference-engine.js";
+import type { InferenceResult, InferenceTimings, OutputTensor } from "../services/inference.js";
+import { builder } from "./builder.js";
+import {
+  ExecutionProviderChoiceEnum,
+  ExecutionProviderEnum,
+  fromProviderEnum,
+  toProviderEnum,
+} from "./execution-provider.js";
+import { TensorElementTypeEnum } from "./model.js";
+
+export const TensorEncodingEnum = builder.enumType("TensorEncoding", {
+  description: "How tensor values travel.",
+  values: {
+    JSON: { description: "A list of numbers (INT64 within ±2^53; no NaN or Infinity)." },
+    BASE64: { description: "The raw little-endian bytes in base64: exact and compact, for large tensors." },
+  },
+});
+
+const TensorInputType = builder.inputType("TensorInput", {
+  description: "One input tensor: give exactly one of data or base64.",
+  fields: (t) => ({
+    name: t.string({ required: true, description: "The model input it feeds." }),
+    elementType: t.field({
+      type: TensorElementTypeEnum,
+      required: true,
+      description: "Element type; must be the model's (FLOAT32, FLOAT16, FLOAT64, INT64, INT32, INT8, UINT8 or BOOL).",
+    }),
+    shape: t.intList({ required: true, description: "Dimensions; fixed ones must match the model's." }),
+    data: t.floatList({ description: "The values, row-major (BOOL as 0 or 1, FLOAT16 rounded to half precision)." }),
+    base64: t.string({
+      description: "The values as raw little-endian bytes in standard base64 (FLOAT16 as IEEE half).",
+    }),
+  }),
+});
+
+const RunInferenceInputType = builder.inputType("RunInferenceInput", {
+  description: "What to run, on what, and how to answer.",
+  fields: (t) => ({
+    model: t.string({ required: true, description: "The model reference: `<registry>:<id>[@<revision>]`." }),
+    file: t.string({
+      description:
+        "Which .onnx file of the model to run; by default model.onnx, then onnx/model.onnx, then the only .onnx file.",
+    }),
+    inputs: t.field({ type: [TensorInputType], required: true, description: "Every input the model needs." }),
+    outputs: t.stringList({ description: "Names of the outputs to return; all of them when left out." }),
+    executionProvider: t.field({
+      type: ExecutionProviderChoiceEnum,
+      defaultValue: "AUTO",
+      description: "Where to run it (default AUTO).",
+    }),
+    outputEncoding: t.field({
+      type: TensorEncodingEnum,
+      defaultValue: "JSON",
+      description: "How outputs come back (default JSON).",
+    }),
+    pull: t.boolean({
+      defaultValue: true,
+      description: "Pull the model first when it is not cached (default true); false answers MODEL_NOT_CACHED.",
+    }),
+  }),
+});
+
+const TensorOutputObject = builder.objectRef<OutputTensor>("TensorOutput").implement({
+  description: "One output tensor, in the encoding asked for.",
+  fields: (t) => ({
+    name: t.exposeString("name", { description: "The model output's name." }),
+    elementType: t.field({ type: TensorElementTypeEnum, description: "Element type.", resolve: (o) => o.elementType }),
+    shape: t.exposeIntList("shape", { description: "Dimensions." }),
+    data: t.floatList({
+      nullable: true,
+      description: "The values, row-major, with JSON encoding.",
+      resolve: (o) => o.data,
+    }),
+    base64: t.string({
+      nullable: true,
+      description: "The raw little-endian bytes, with BASE64 encoding.",
+      resolve: (o) => o.base64,
+    }),
+  }),
+});
+
+const ProviderAttemptObject = builder.objectRef<ProviderAttempt>("ExecutionProviderAttempt").implement({
+  description: "An execution provider considered for the run, in the order tried.",
+  fields: (t) => ({
+    provider: t.field({
+      type: ExecutionProviderEnum,
+      description: "The provider.",
+      resolve: (a) => toProviderEnum(a.provider),
+    }),
+    used: t.exposeBoolean("used", { description: "Whether the model ran on it." }),
+    reason: t.string({
+      nullable: true,
+      description: "Why it was skipped; null for the one used.",
+      resolve: (a) => a.reason,
+    }),
+  }),
+});
+
+const TimingsObject = builder.objectRef<InferenceTimings>("InferenceTimings").implement({
+  description: "Where the time of one inference went, in milliseconds.",
+  fields: (t) => ({
+    queueMs: t.exposeFloat("queueMs", { description: "Waiting for the session's worker to finish earlier runs." }),
+    sessionLoadMs: t.exposeFloat("loadMs", {
+      description: "Getting the session: near 0 when cached, its creation (or the wait for it) otherwise.",
+    }),
+    runMs: t.exposeFloat("runMs", { description: "ONNX Runtime's run, in the worker." }),
+    totalMs: t.exposeFloat("totalMs", { description: "The whole call, lookup, validation and history included." }),
+  }),
+});
+
+const InferenceResultObject = builder.objectRef<InferenceResult>("InferenceResult").implement({
+  description: "A model's outputs, and how it ran.",
+  fields: (t) => ({
+    runId: t.exposeString("runId", { description: "The id of this run in inferenceRuns." }),
+    model: t.exposeString("ref", { description: "The model reference, in canonical form." }),
+    file: t.exposeString("file", { description: "The .onnx file that ran, as a path inside the model." }),
+    fileSha256: t.exposeString("fileSha256", { description: "The sha256 of that file." }),
+    provider: t.field({
+      type: ExecutionProviderEnum,
+      description: "The execution provider that ran the model.",
+      resolve: (r) => toProviderEnum(r.provider),
+    }),
+    providersTried: t.field({
+      type: [ProviderAttemptObject],
+      description: "The providers considered, in order, with why each skipped one was skipped.",
+      resolve: (r) => r.attempts,
+    }),
+    sessionReused: t.exposeBoolean("sessionReused", {
+      description: "Whether the session came from the cache (or another call's creation) rather than this call.",
+    }),
+    outputs: t.field({ type: [TensorOutputObject], description: "The outputs asked for.", resolve: (r) => r.outputs }),
+    timings: t.field({ type: TimingsObject, description: "Where the time went.", resolve: (r) => r.timings }),
+  }),
+});
+
+builder.mutationField("runInference", (t) =>
+  t.field({
+    type: InferenceResultObject,
+    description:
+      "Runs a model with ONNX Runtime on the best available execution provider. Inputs are checked against the model's signature first; expected failures come back as a GatewayError.",
+    args: { input: t.arg({ type: RunInferenceInputType, required: true, description: "The run." }) },
+    authScopes: { infer: true },
+    errors: {
+      types: [GatewayError],
+      directResult: true,
+      union: { name: "RunInferenceResult", description: "The outputs of a run, or why there are none." },
+    },
+    resolve: async (_root, { input }, context) => {
+      const { services, signal } = context;
+      await services.mutationLimiter.consume(context, "runInference");
+      return services.inference.run(
+        {
+          model: input.model,
+          file: input.file ?? null,
+          inputs: input.inputs,
+          outputs: input.outputs ?? null,
+          executionProvider: fromProviderEnum(input.executionProvider ?? "AUTO"),
+          outputEncoding: input.outputEncoding ?? "JSON",
+          pull: input.pull ?? true,
+        },
+        signal,
+      );
+    },
+  }),
+);

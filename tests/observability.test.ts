@@ -1,0 +1,72 @@
+import { Writable } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import { RegistryUnavailable } from "../src/errors.js";
+import { createLogger } from "../src/logger.js";
+import { RegistrySet } from "../src/registries/registry-set.js";
+import { FakeRegistry, fakeModels } from "./helpers/fake-registry.js";
+import { startTestApp, type TestApp } from "./helpers/test-app.js";
+
+const KEY = "observer-0123456789abcdef";
+
+let gateway: TestApp;
+afterEach(() => gateway?.close());
+
+function capturedLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  let raw = "";
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      raw += chunk;
+      for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: createLogger("info", stream), lines, raw: () => raw };
+}
+
+describe("observability", () => {
+  it("logs one line per request with its id, operation, status, duration and caller, and no credential", async () => {
+    const { logger, lines, raw } = capturedLogger();
+    gateway = await startTestApp({ logger, env: { GATEWAY_API_KEYS: `${KEY}=read` } });
+
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${KEY}`, "x-request-id": "req-42" },
+      body: JSON.stringify({ query: "query Registries { registries { name } }", operationName: "Registries" }),
+    });
+    await response.text();
+
+    expect(response.headers.get("x-request-id")).toBe("req-42");
+    const requests = lines.filter((line) => line.msg === "request");
+    expect(requests).toEqual([
+      expect.objectContaining({
+        requestId: "req-42",
+        method: "POST",
+        path: "/graphql",
+        operation: "Registries",
+        status: 200,
+        durationMs: expect.any(Number),
+        caller: expect.stringMatching(/^key:[0-9a-f]{12}$/),
+      }),
+    ]);
+    expect(raw()).not.toContain(KEY);
+  });
+
+  it("exposes requests, errors by code and registry calls at /metrics", async () => {
+    const failing = new FakeRegistry("broken", fakeModels("broken", 1), {
+      failWith: () => new RegistryUnavailable("broken", "down"),
+    });
+    gateway = await startTestApp({
+      registries: new RegistrySet([new FakeRegistry("quick", fakeModels("quick", 2)), failing]),
+    });
+
+    await gateway.graphql("{ searchModels { edges { node { ref } } } }");
+    await gateway.graphql('{ model(ref: "quick:nope") { ref } }');
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+
+    expect(metrics).toMatch(/gateway_http_requests_total\{operation="query",status="200"\} 2/);
+    expect(metrics).toMatch(/gateway_errors_total\{code="MODEL_NOT_FOUND"\} 1/);
+    expect(metrics).toMatch(/gateway_registry_failures_total\{registry="broken",code="REGISTRY_UNAVAILABLE"\} 1/);
+    expect(metrics).toMatch(/gateway_registry_call_duration_seconds_count\{registry="quick",outcome="ok"\} 2/);
+  });
+});
