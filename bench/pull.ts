@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile } from "node:child_process";
 import { createHash, randomFillSync } from "node:crypto";
 import { rmSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
@@ -11,6 +11,7 @@ import { createLogger } from "../src/logger.js";
 import { formatModelRef, type ModelRef } from "../src/model-ref.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import type { ModelFile, ModelManager } from "../src/registries/types.js";
+import { spawnServer } from "./spawn-server.js";
 
 /**
  * `npm run bench:pull`: pull throughput of one large generated file (BENCH_SIZE_MIB, default 1024)
@@ -57,16 +58,6 @@ async function generate(path: string, bytes: number): Promise<string> {
   return hash.digest("hex");
 }
 
-function startServer(file: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "serve-file.ts"), file], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.once("data", (port) => resolve({ child, url: `http://127.0.0.1:${String(port).trim()}` }));
-    child.once("exit", (code) => reject(new Error(`the file server exited with ${code}`)));
-  });
-}
-
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -88,8 +79,9 @@ async function main(): Promise<void> {
     const bytes = sizeMiB * MiB;
     console.log(`generating ${sizeMiB} MiB of random bytes...`);
     const sha256 = await generate(source, bytes);
-    const started = await startServer(source);
-    server = started.child;
+    process.env.BENCH_FILE = source;
+    const started = await spawnServer("static-file.ts");
+    server = started.process;
     const { url } = started;
 
     const config = loadConfig({
