@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { commitOf, FakePullRegistry, seededBytes, sha256 } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
-import { pullToEnd, startPull, waitForPull } from "./helpers/pulls.js";
+import { getPull, pullToEnd, startPull, waitForPull } from "./helpers/pulls.js";
 import { startTestApp, type TestApp } from "./helpers/test-app.js";
 
 const gateways: TestApp[] = [];
@@ -138,18 +138,25 @@ describe("a pull against a faulty file server", () => {
     expect(await readFile(join(snapshot, "model.onnx"))).toEqual(files["model.onnx"]);
   });
 
-  it("lets two gateways on one cache download each file once, the second waiting on the first's lock", async () => {
+  it("lets two gateways share a database and a cache: the second leaves the first's pull running and waits on its lock", async () => {
     const files = { "model.onnx": seededBytes(300_000, 11) };
     const first = await start(files);
-    const second = await start(files, { dataDir: first.gateway.dataDir });
     const path = first.registry.filePath("org/m", "model.onnx");
     server?.fault(path, { slow: { chunkBytes: 32_768, pauseMs: 10 } });
-
     const a = await startPull(first.gateway, "fake:org/m");
     await waitForPull(first.gateway, a.id, (pull) => pull.bytesDone > 0);
+
+    const second = await start(files, { dataDir: first.gateway.dataDir });
+    const seen = await getPull(second.gateway, a.id);
+    const cancel = await second.gateway.graphql<{ cancelPull: { code: string; message: string } }>(
+      "mutation($id: ID!) { cancelPull(id: $id) { ... on GatewayError { code message } } }",
+      { id: a.id },
+    );
     const b = await startPull(second.gateway, "fake:org/m");
     const [doneA, doneB] = await Promise.all([waitForPull(first.gateway, a.id), waitForPull(second.gateway, b.id)]);
 
+    expect(seen.status).toBe("RUNNING");
+    expect(cancel.data?.cancelPull.message).toMatch(/run by another gateway process/);
     expect([doneA.files[0]?.status, doneB.files[0]?.status]).toEqual(["VERIFIED", "CACHED"]);
     expect(server?.gets(path)).toHaveLength(1);
     expect(await readFile(join(first.snapshot, "model.onnx"))).toEqual(files["model.onnx"]);

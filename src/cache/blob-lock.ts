@@ -1,18 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { open, readFile, stat, unlink } from "node:fs/promises";
-import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-
-interface LockOwner {
-  host: string;
-  pid: number;
-  token: string;
-}
-
-/** Tokens of the locks this process holds: a lock file naming our pid but none of these is a dead incarnation's. */
-const heldHere = new Set<string>();
+import { claimOwner, formatOwner, isGone, parseOwner } from "../process-owner.js";
 
 const POLL_MS = 250;
+/** A lock file still empty after this long was left by a process that died while creating it. */
 const UNWRITTEN_STALE_MS = 10_000;
 
 /**
@@ -23,22 +14,22 @@ const UNWRITTEN_STALE_MS = 10_000;
  * crashed owner from a slow one without a timeout, while a pid check can.
  */
 export async function acquireBlobLock(path: string, signal: AbortSignal): Promise<() => Promise<void>> {
-  const me: LockOwner = { host: hostname(), pid: process.pid, token: randomUUID() };
   for (;;) {
     signal.throwIfAborted();
+    const me = claimOwner();
     try {
       const handle = await open(path, "wx");
       try {
-        await handle.writeFile(JSON.stringify(me));
+        await handle.writeFile(formatOwner(me));
       } finally {
         await handle.close();
       }
-      heldHere.add(me.token);
       return async () => {
-        heldHere.delete(me.token);
+        me.release();
         await unlink(path).catch(() => undefined);
       };
     } catch (error) {
+      me.release();
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     if (await isStale(path)) {
@@ -50,25 +41,15 @@ export async function acquireBlobLock(path: string, signal: AbortSignal): Promis
 }
 
 async function isStale(path: string): Promise<boolean> {
-  let owner: LockOwner;
+  let text: string;
   try {
-    owner = JSON.parse(await readFile(path, "utf8")) as LockOwner;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return true; // released since: retry at once
-    // Caught between create and write, the writer needs a moment; empty for long, it died there.
-    const stats = await stat(path).catch(() => null);
-    return stats === null || Date.now() - stats.mtimeMs > UNWRITTEN_STALE_MS;
+    text = await readFile(path, "utf8");
+  } catch {
+    return true; // released since: try again at once
   }
-  if (owner.host !== hostname()) return false;
-  if (owner.pid === process.pid) return !heldHere.has(owner.token);
-  return !isAlive(owner.pid);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  const owner = parseOwner(text);
+  if (owner) return isGone(owner);
+  // Caught between create and write, the writer needs a moment; empty for long, it died there.
+  const stats = await stat(path).catch(() => null);
+  return stats === null || Date.now() - stats.mtimeMs > UNWRITTEN_STALE_MS;
 }

@@ -1,4 +1,5 @@
 import type { Prisma, Pull, PullFile } from "../generated/prisma/client.js";
+import { isGone, parseOwner } from "../process-owner.js";
 import type { Database } from "./client.js";
 
 export const PULL_STATUSES = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"] as const;
@@ -19,6 +20,8 @@ export interface NewPull {
   patterns: string[];
   force: boolean;
   status: PullStatus;
+  /** The process that runs it (formatOwner), while it is QUEUED or RUNNING. */
+  owner: string | null;
   files: Array<{
     path: string;
     sizeBytes: number | null;
@@ -116,15 +119,33 @@ export class PullStore {
     const { bytesDone, bytesTotal, ...fields } = outcome;
     await this.db.pull.update({
       where: { id },
-      data: { ...fields, bytesDone: BigInt(bytesDone), bytesTotal: BigInt(bytesTotal), finishedAt: new Date() },
+      data: {
+        ...fields,
+        bytesDone: BigInt(bytesDone),
+        bytesTotal: BigInt(bytesTotal),
+        finishedAt: new Date(),
+        owner: null,
+      },
     });
   }
 
-  /** Marks pulls a crash or restart cut off; answers how many there were. */
-  async interruptUnfinished(): Promise<number> {
-    const { count } = await this.db.pull.updateMany({
+  /**
+   * Marks as INTERRUPTED the pulls left QUEUED or RUNNING by processes that are gone (a crash, a
+   * restart); another gateway's running pulls on the same database are left to it. Answers how many.
+   */
+  async interruptOrphans(): Promise<number> {
+    const active = await this.db.pull.findMany({
       where: { status: { in: [...ACTIVE_STATUSES] } },
-      data: { status: "INTERRUPTED", finishedAt: new Date() },
+      select: { id: true, owner: true },
+    });
+    const orphans = active.filter((pull) => {
+      const owner = parseOwner(pull.owner);
+      return owner === null || isGone(owner);
+    });
+    if (orphans.length === 0) return 0;
+    const { count } = await this.db.pull.updateMany({
+      where: { id: { in: orphans.map((pull) => pull.id) }, status: { in: [...ACTIVE_STATUSES] } },
+      data: { status: "INTERRUPTED", finishedAt: new Date(), owner: null },
     });
     return count;
   }

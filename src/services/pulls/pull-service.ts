@@ -7,6 +7,7 @@ import { SharedTransfers } from "../../download/shared-transfers.js";
 import { type ErrorCode, GatewayError, InvalidInput, ModelNotCached, PullNotFound } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
+import { claimOwner, formatOwner } from "../../process-owner.js";
 import type { RegistrySet } from "../../registries/registry-set.js";
 import type { RegistryCalls } from "../registry-calls.js";
 import { type LiveFile, PullJob, type PullProgress, progressOfRecord } from "./pull-job.js";
@@ -42,6 +43,8 @@ export class PullService {
   private readonly jobs = new Map<string, PullJob>();
   private readonly transfers: SharedTransfers;
   private readonly runDeps: RunDeps;
+  /** This service, as the owner recorded on the pulls it runs. */
+  private readonly owner = claimOwner();
 
   constructor(private readonly deps: PullServiceDeps) {
     this.history = new PullStore(deps.db);
@@ -62,6 +65,7 @@ export class PullService {
       patterns: plan.patterns,
       force,
       status: done ? "SUCCEEDED" : "QUEUED",
+      owner: done ? null : formatOwner(this.owner),
       files: plan.files.map((file) => ({
         path: file.path,
         sizeBytes: file.sizeBytes,
@@ -160,7 +164,7 @@ export class PullService {
 
   /** Marks pulls that a crash or restart cut off as INTERRUPTED (at start-up). */
   recover(): Promise<number> {
-    return this.history.interruptUnfinished();
+    return this.history.interruptOrphans();
   }
 
   /** Stops every pull as INTERRUPTED (pulling again resumes them) and waits until they have. */
@@ -169,6 +173,7 @@ export class PullService {
     for (const job of jobs) job.stop("INTERRUPTED");
     this.transfers.abortAll("INTERRUPTED");
     await Promise.all(jobs.map((job) => job.settled));
+    this.owner.release();
   }
 
   private async progress(id: string): Promise<PullProgress | null> {
