@@ -45,7 +45,7 @@ describe("file paths from a hostile registry", () => {
     expect(everything.filter((name) => name.includes("escape"))).toEqual([]);
   });
 
-  it("refuses a revision that would leave the snapshots folder, and a model id that would leave the cache", async () => {
+  it("refuses revisions and model ids that would leave the cache (the user's before asking the registry)", async () => {
     server = await FileServer.start();
     const registry = new FakePullRegistry("evil", server.url)
       .add("org/m", { "model.onnx": Buffer.from("x") }, server, "../../../refs/main")
@@ -53,10 +53,14 @@ describe("file paths from a hostile registry", () => {
     gateway = await startTestApp({ registries: new RegistrySet([registry]) });
 
     const revision = await pullModel(gateway, "evil:org/m");
+    const asked = registry.listCalls;
     const id = await pullModel(gateway, "evil:../../outside");
+    const branch = await pullModel(gateway, "evil:org/m@../../refs");
 
     expect(revision).toMatchObject({ code: "UNSAFE_PATH" });
     expect(id).toMatchObject({ code: "BAD_USER_INPUT", field: "ref" });
+    expect(branch).toMatchObject({ code: "BAD_USER_INPUT", field: "ref" });
+    expect(registry.listCalls).toBe(asked);
     expect(server.requests).toEqual([]);
     expect(await readdir(join(gateway.dataDir, "cache")).catch(() => [])).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import type { CacheStore } from "../../cache/cache-store.js";
 import type { ModelDir } from "../../cache/model-dir.js";
-import { safePathSegments } from "../../cache/safe-path.js";
-import { InsufficientStorage, IntegrityError } from "../../errors.js";
+import { safePathSegments, unsafePathReason } from "../../cache/safe-path.js";
+import { InsufficientStorage, IntegrityError, InvalidInput } from "../../errors.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
 import type { RegistrySet } from "../../registries/registry-set.js";
 import type { ModelFile, ModelManager } from "../../registries/types.js";
@@ -52,6 +52,15 @@ export async function planPull(
   signal: AbortSignal,
 ): Promise<PullPlan> {
   const manager = deps.registries.get(ref.registry);
+  // The id and branch name folders of the cache: refuse what cannot before asking the registry.
+  const dir = manager.localPath ? null : deps.store.modelDir(ref.registry, ref.id);
+  const branch = ref.revision ?? DEFAULT_BRANCH;
+  const reason = unsafePathReason(branch);
+  if (reason !== null) {
+    throw new InvalidInput(`The revision ${JSON.stringify(branch)} cannot name a cache folder: ${reason}.`, {
+      field: "ref",
+    });
+  }
   const listing = await deps.calls.run(manager, deps.calls.deadline(signal), (deadline) =>
     manager.listModelFiles(ref, deadline),
   );
@@ -71,26 +80,20 @@ export async function planPull(
     if (!unique.has(file.path)) unique.set(file.path, file);
   }
   const selection = selectFiles([...unique.values()], patterns);
-  const branch = ref.revision ?? DEFAULT_BRANCH;
   const snapshot = listing.revision ?? branch;
-  // Both become folder names in the cache.
-  safePathSegments(manager.name, branch);
-  safePathSegments(manager.name, snapshot);
+  safePathSegments(manager.name, snapshot); // the registry's revision names the snapshot folder
   const plan: PullPlan = {
     ref,
     manager,
     pinned: { ...ref, revision: listing.revision ?? ref.revision },
     resolvedRevision: listing.revision,
-    dir: null,
+    dir,
     snapshot,
     branch,
     patterns: selection.patterns,
     files: selection.files.map((file) => ({ ...file, cached: true })),
   };
-  if (manager.localPath) return plan;
-
-  const dir = deps.store.modelDir(ref.registry, ref.id);
-  plan.dir = dir;
+  if (dir === null) return plan;
   plan.files = await Promise.all(
     selection.files.map(async (file) => ({
       ...file,
