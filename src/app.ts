@@ -1,4 +1,5 @@
 import packageJson from "../package.json" with { type: "json" };
+import { CacheStore } from "./cache/cache-store.js";
 import type { Config } from "./config.js";
 import type { Services } from "./context.js";
 import { openDatabase } from "./db/client.js";
@@ -7,7 +8,6 @@ import { InferenceHistory } from "./db/inference-history.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { ModelStore } from "./db/model-store.js";
 import { InferenceEngine } from "./inference/inference-engine.js";
-import { RegistryModelFiles } from "./inference/model-files.js";
 import type { WorkerSettings } from "./inference/worker-protocol.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./observability/metrics.js";
@@ -19,6 +19,9 @@ import { createGateway, type Gateway } from "./server.js";
 import { Catalog } from "./services/catalog.js";
 import { FederatedSearch } from "./services/federated-search.js";
 import { InferenceService } from "./services/inference.js";
+import { ModelCache } from "./services/model-cache.js";
+import { CachedModelFiles } from "./services/pulls/cached-model-files.js";
+import { PullService } from "./services/pulls/pull-service.js";
 import { RegistryCalls } from "./services/registry-calls.js";
 import { RegistryMonitor } from "./services/registry-monitor.js";
 
@@ -53,6 +56,13 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const metrics = new Metrics();
   const calls = new RegistryCalls(monitor, metrics, logger, config.registries.timeoutMs);
   const engine = new InferenceEngine({ ...config.inference, ortLogLevel: ortLogLevel(config.logLevel) });
+  const store = new CacheStore(config.pulls.cacheDir);
+  const pulls = new PullService({ db, registries, calls, store, logger, ...config.pulls });
+  const interrupted = await pulls.recover();
+  if (interrupted > 0) {
+    logger.warn({ interrupted }, "pulls cut off by the last shutdown are INTERRUPTED; pulling again resumes them");
+  }
+  const cache = new ModelCache(registries, store, pulls);
   const services: Services = {
     db,
     logger,
@@ -65,18 +75,21 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     metrics,
     mutationLimiter: new MutationRateLimiter(config.security.mutationsPerMinute),
     inference: new InferenceService(
-      new RegistryModelFiles(registries, calls),
+      new CachedModelFiles(registries, calls, pulls, cache),
       engine,
       new InferenceHistory(db),
       config.inference.maxInputBytes,
       logger,
       metrics,
     ),
+    pulls,
+    cache,
   };
   return {
     gateway: createGateway(services, config),
     services,
     close: async () => {
+      await pulls.close();
       await engine.close();
       await db.$disconnect();
     },

@@ -93,6 +93,9 @@ const environment = z.object({
   SESSION_CACHE_SIZE: integer(1, 1000, 4),
   INFERENCE_MAX_BYTES: integer(1, 2 ** 31, 16 * 1024 * 1024),
   INFERENCE_WORKERS: integer(1, 64, 2),
+  CACHE_DIR: z.string().min(1).optional(),
+  PULL_CONCURRENCY: integer(1, 64, 4),
+  PULL_STALL_TIMEOUT_MS: integer(100, 3_600_000, 30_000),
 });
 
 /** Variables whose values are never echoed, not even in configuration errors. */
@@ -153,6 +156,14 @@ export interface Config {
     readonly maxInputBytes: number;
     /** Worker threads that hold sessions and run them off the event loop. */
     readonly workers: number;
+  };
+  readonly pulls: {
+    /** The content-addressed model cache (CACHE_DIR, by default `<DATA_DIR>/cache`). */
+    readonly cacheDir: string;
+    /** The most file transfers that run at once, across all pulls. */
+    readonly concurrency: number;
+    /** How long a download may go without receiving a byte before its connection is dropped and resumed. */
+    readonly stallTimeoutMs: number;
   };
 }
 
@@ -218,6 +229,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionCacheSize: e.SESSION_CACHE_SIZE,
       maxInputBytes: e.INFERENCE_MAX_BYTES,
       workers: e.INFERENCE_WORKERS,
+    },
+    pulls: {
+      cacheDir: resolve(e.CACHE_DIR ?? `${dataDir}/cache`),
+      concurrency: e.PULL_CONCURRENCY,
+      stallTimeoutMs: e.PULL_STALL_TIMEOUT_MS,
     },
   });
 }

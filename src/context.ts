@@ -8,6 +8,8 @@ import type { MutationRateLimiter } from "./security/mutation-rate-limit.js";
 import type { Catalog } from "./services/catalog.js";
 import type { FederatedSearch } from "./services/federated-search.js";
 import type { InferenceService } from "./services/inference.js";
+import type { ModelCache } from "./services/model-cache.js";
+import type { PullService } from "./services/pulls/pull-service.js";
 import type { RegistryMonitor } from "./services/registry-monitor.js";
 
 /** Long-lived services, built once per gateway and shared by every request. */
@@ -23,6 +25,10 @@ export interface Services {
   metrics: Metrics;
   mutationLimiter: MutationRateLimiter;
   inference: InferenceService;
+  /** Pulls models into the cache; `ensureCached` is the inference service's way in. */
+  pulls: PullService;
+  /** The model cache: `localFile` gives inference a cached file's path. */
+  cache: ModelCache;
 }
 
 /**

@@ -23,7 +23,9 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
-  | "QUERY_LIMIT_EXCEEDED";
+  | "QUERY_LIMIT_EXCEEDED"
+  | "UNSAFE_PATH"
+  | "PULL_NOT_FOUND";
 
 /** Extra facts a client can act on; every field is optional and safe to expose. */
 export interface ErrorDetails {
@@ -34,6 +36,8 @@ export interface ErrorDetails {
   accessUrl?: string;
   /** The argument or input field at fault. */
   field?: string;
+  /** The file of a model at fault (pulls). */
+  path?: string;
 }
 
 export class GatewayError extends Error {
@@ -158,5 +162,32 @@ export class ModelNotCached extends GatewayError {
 export class ExecutionProviderUnavailable extends GatewayError {
   constructor(message: string, details: ErrorDetails = {}) {
     super("EXECUTION_PROVIDER_UNAVAILABLE", message, details);
+  }
+}
+
+/** A registry listed a file path that would leave the cache; nothing of it touches the disk. */
+export class UnsafePath extends RegistryError {
+  constructor(registry: string, path: string, why: string) {
+    super(
+      "UNSAFE_PATH",
+      `Registry ${registry} listed the file path ${JSON.stringify(path)}, which the gateway refuses: ${why}. Accepted: relative paths with forward slashes, without "." or ".." segments, backslashes or NUL.`,
+      { registry, path },
+    );
+  }
+}
+
+export class InsufficientStorage extends GatewayError {
+  constructor(neededBytes: number, freeBytes: number, details: ErrorDetails = {}) {
+    super(
+      "INSUFFICIENT_STORAGE",
+      `The pull needs ${neededBytes} bytes but the cache's disk has ${freeBytes} free; free some space (removeModel) or set CACHE_DIR to a larger disk.`,
+      details,
+    );
+  }
+}
+
+export class PullNotFound extends GatewayError {
+  constructor(id: string) {
+    super("PULL_NOT_FOUND", `There is no pull with id "${id}"; the pulls query lists them.`, { field: "id" });
   }
 }

@@ -59,9 +59,22 @@ describe("configuration", () => {
     ["ONNX_ZOO_MANIFEST_TTL_SECONDS", "-1", /ONNX_ZOO_MANIFEST_TTL_SECONDS="-1": must be at least 0/],
     ["ONNX_ZOO_MANIFEST_URL", "not a url", /ONNX_ZOO_MANIFEST_URL="not a url": must be an http\(s\) URL/],
     ["ONNX_ZOO_FILES_URL", "file:///tmp", /ONNX_ZOO_FILES_URL="file:\/\/\/tmp": must be an http\(s\) URL/],
+    ["PULL_CONCURRENCY", "0", /PULL_CONCURRENCY="0": must be at least 1/],
   ])("stops on a malformed %s=%s with a message naming the variable", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it("keeps the model cache under DATA_DIR unless CACHE_DIR says otherwise", () => {
+    expect(loadConfig({ DATA_DIR: "/srv/gateway" }).pulls).toEqual({
+      cacheDir: "/srv/gateway/cache",
+      concurrency: 4,
+      stallTimeoutMs: 30_000,
+    });
+    expect(loadConfig({ CACHE_DIR: "/mnt/models", PULL_CONCURRENCY: "8" }).pulls).toMatchObject({
+      cacheDir: "/mnt/models",
+      concurrency: 8,
+    });
   });
 
   it("reads lists and booleans", () => {

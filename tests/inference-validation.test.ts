@@ -211,7 +211,8 @@ describe("runInference model files", () => {
       ref: "remote:remote-model-001",
     });
     expect(noPull.__typename === "GatewayError" && noPull.message).toMatch(/not in the local cache and pull is false/);
-    expect(pull).toMatchObject({ __typename: "GatewayError", code: "MODEL_NOT_CACHED" });
-    expect(pull.__typename === "GatewayError" && pull.message).toMatch(/cannot pull models from remote yet/);
+    // With pull, the model is pulled first; this registry serves no files, so the pull's failure answers.
+    expect(pull).toMatchObject({ __typename: "GatewayError", code: "REGISTRY_UNAVAILABLE" });
+    expect(pull.__typename === "GatewayError" && pull.message).toMatch(/no files to download/);
   });
 });

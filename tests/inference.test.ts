@@ -93,7 +93,9 @@ describe("runInference", () => {
 
     expect(json).toMatchObject({ __typename: "GatewayError", code: "BAD_USER_INPUT", field: "outputEncoding" });
     expect(json.__typename === "GatewayError" && json.message).toMatch(/ask for outputEncoding: BASE64/);
-    const doubled = new BigInt64Array(Buffer.from(base64.outputs[0]?.base64 ?? "", "base64").buffer.slice(0));
+    // A small Buffer is a view into a shared pool: copy out its own bytes, not the pool's start.
+    const raw = Buffer.from(base64.outputs[0]?.base64 ?? "", "base64");
+    const doubled = new BigInt64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
     expect(doubled[0]).toBe(2n ** 61n);
   });
 

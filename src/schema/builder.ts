@@ -70,6 +70,10 @@ builder.addScalarType("TensorDimension", TensorDimensionScalar, {});
 
 builder.queryType({ description: "Read models, registries and history.", authScopes: { read: true } });
 builder.mutationType({ description: "Pull and run models." });
+builder.subscriptionType({
+  description: "Follow long-running work as it happens (over server-sent events).",
+  authScopes: { read: true },
+});
 
 /** The scope names an authorization failure asked for. */
 function neededScopes(failure: AuthFailure): string[] {

@@ -22,6 +22,8 @@ const CODES: Record<ErrorCode, string> = {
   PAYLOAD_TOO_LARGE: "The request body is larger than MAX_BODY_BYTES.",
   UNSUPPORTED_MEDIA_TYPE: "The request's Content-Type is not one GraphQL requests are accepted in (application/json).",
   QUERY_LIMIT_EXCEEDED: "The query exceeds a depth, cost, alias, directive or token limit; extensions.limit names it.",
+  UNSAFE_PATH: "A registry listed a file path that would leave the cache (.., absolute, backslash or NUL).",
+  PULL_NOT_FOUND: "There is no pull with that id.",
 };
 
 export const ErrorCodeEnum = builder.enumType("ErrorCode", {

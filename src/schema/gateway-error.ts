@@ -38,5 +38,15 @@ builder.objectType(GatewayError, {
       description: "The argument or input field at fault.",
       resolve: (error) => error.details.field ?? null,
     }),
+    path: t.string({
+      nullable: true,
+      description: "The file of the model involved, when one is.",
+      resolve: (error) => error.details.path ?? null,
+    }),
   }),
 });
+
+/** The errors option of a mutation answering `<name>Result = <its type> | GatewayError`. */
+export function gatewayErrors(name: string, description: string) {
+  return { types: [GatewayError], directResult: true, union: { name: `${name}Result`, description } };
+}

@@ -8,6 +8,9 @@ import "./gateway-error.js";
 import "./run-inference.js";
 import "./inference-run.js";
 import "./runtime.js";
+import "./pull.js";
+import "./pull-progress.js";
+import "./cache.js";
 
 /** The gateway's GraphQL schema (Pothos sorts its types, so the printed form is stable). */
 export const schema = builder.toSchema();

@@ -218,8 +218,9 @@ export const ModelObject = builder.loadableObject("Model", {
       resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.brokenReason ?? null,
     }),
     cached: t.boolean({
-      description: "Whether its files are on this machine (always true for the local folder).",
-      resolve: (view, _args, { services }) => services.registries.get(view.ref.registry).localPath !== undefined,
+      description:
+        "Whether its files are on this machine: a pull of it at this revision succeeded and is still in the cache (always true for the local folder).",
+      resolve: (view, _args, { services }) => services.cache.isCached(view.ref),
     }),
     fetchedAt: t.field({
       type: "DateTime",

@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { access, copyFile, mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -29,10 +29,17 @@ export interface TestApp {
  * with the sample models seeded into its own local folder.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; registries?: RegistrySet; logger?: Logger; fetch?: typeof fetch } = {},
+  options: {
+    env?: Record<string, string>;
+    registries?: RegistrySet;
+    logger?: Logger;
+    fetch?: typeof fetch;
+    /** An existing data folder (a restart, or a second gateway on one cache); the caller removes it. */
+    dataDir?: string;
+  } = {},
 ): Promise<TestApp> {
-  const dataDir = await mkdtemp(join(tmpdir(), "gateway-test-"));
-  await copyFile(join(inject("templateDataDir"), "gateway.db"), join(dataDir, "gateway.db"));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "gateway-test-")));
+  await copyTemplateDatabase(dataDir);
   const modelsDir = join(dataDir, "models");
   const config = loadConfig({
     NODE_ENV: "test",
@@ -68,7 +75,17 @@ export async function startTestApp(
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await app.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Gives a data folder the migrated template database, unless it has a database already. */
+export async function copyTemplateDatabase(dataDir: string): Promise<void> {
+  const target = join(dataDir, "gateway.db");
+  const exists = await access(target).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) await copyFile(join(inject("templateDataDir"), "gateway.db"), target);
 }

@@ -1,0 +1,134 @@
+import { randomBytes } from "node:crypto";
+import {
+  copyFile,
+  link,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  stat,
+  statfs,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
+import { basename, dirname, join, relative, sep } from "node:path";
+import type { ModelFile } from "../registries/types.js";
+import { ModelDir } from "./model-dir.js";
+
+/** A file as a snapshot holds it. */
+export interface SnapshotEntry {
+  sizeBytes: number;
+  /** The blob's name: its sha256. */
+  sha256: string;
+}
+
+/**
+ * The cache's files: verified blobs, the snapshot links that name them, and the refs that name
+ * snapshots. Every change is a rename of a finished file (or link) into place, so a reader never
+ * sees a half-written one and a crash leaves only temporary files behind.
+ */
+export class CacheStore {
+  constructor(readonly root: string) {}
+
+  modelDir(registry: string, id: string): ModelDir {
+    return new ModelDir(this.root, registry, id);
+  }
+
+  /** The size of a verified blob, or null when the model has no such blob. */
+  async blobSize(dir: ModelDir, sha256: string): Promise<number | null> {
+    const stats = await stat(dir.blob(sha256)).catch(() => null);
+    return stats?.isFile() ? stats.size : null;
+  }
+
+  /** Makes a blob another model already holds this model's too (a hard link: stored once). */
+  async adoptBlob(dir: ModelDir, sha256: string): Promise<boolean> {
+    const target = dir.blob(sha256);
+    for (const name of await this.modelFolders()) {
+      const source = join(this.root, name, "blobs", sha256);
+      if (source === target || !(await stat(source).catch(() => null))?.isFile()) continue;
+      await mkdir(dir.blobsDir, { recursive: true });
+      const temp = tempName(target);
+      // Hard links need one filesystem; CACHE_DIR is one folder, but fall back to a copy anyway.
+      await link(source, temp).catch(() => copyFile(source, temp));
+      await rename(temp, target);
+      return true;
+    }
+    return false;
+  }
+
+  /** Moves a verified partial file into place as the blob named by its sha256. */
+  async commitBlob(dir: ModelDir, partial: string, sha256: string): Promise<void> {
+    await rename(partial, dir.blob(sha256));
+  }
+
+  /** Points `snapshots/<revision>/<path>` at the blob, replacing what was there. */
+  async linkSnapshot(dir: ModelDir, revision: string, path: string, sha256: string): Promise<void> {
+    const file = dir.snapshotFile(revision, path);
+    await mkdir(dirname(file), { recursive: true });
+    const temp = tempName(file);
+    await symlink(relative(dirname(file), dir.blob(sha256)), temp);
+    await rename(temp, file);
+  }
+
+  /** What `snapshots/<revision>/<path>` holds, or null when it is missing or dangling. */
+  async snapshotEntry(dir: ModelDir, revision: string, path: string): Promise<SnapshotEntry | null> {
+    const file = dir.snapshotFile(revision, path);
+    const [target, stats] = await Promise.all([readlink(file).catch(() => null), stat(file).catch(() => null)]);
+    if (target === null || !stats?.isFile()) return null;
+    return { sizeBytes: stats.size, sha256: basename(target) };
+  }
+
+  /** Every file of a snapshot with its size and sha256, by path. */
+  async snapshotFiles(dir: ModelDir, revision: string): Promise<ModelFile[]> {
+    const root = dir.snapshot(revision);
+    const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch(() => []);
+    const files = await Promise.all(
+      entries
+        .filter((entry) => !entry.isDirectory() && !entry.name.endsWith(".tmp"))
+        .map(async (entry) => {
+          const path = relative(root, join(entry.parentPath, entry.name)).split(sep).join("/");
+          const found = await this.snapshotEntry(dir, revision, path);
+          return found && { path, sizeBytes: found.sizeBytes, sha256: found.sha256 };
+        }),
+    );
+    return files.filter((file) => file !== null).sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  async writeRef(dir: ModelDir, branch: string, revision: string): Promise<void> {
+    const file = dir.ref(branch);
+    await mkdir(dirname(file), { recursive: true });
+    const temp = tempName(file);
+    await writeFile(temp, revision);
+    await rename(temp, file);
+  }
+
+  /** The snapshot a branch (or a pinned revision) names, once a pull of it has succeeded. */
+  async resolveRef(dir: ModelDir, branch: string): Promise<string | null> {
+    const revision = await readFile(dir.ref(branch), "utf8").catch(() => null);
+    if (revision === null) return null;
+    return (await stat(dir.snapshot(revision)).catch(() => null))?.isDirectory() ? revision : null;
+  }
+
+  /** Marks a model as used now (its folder's mtime is the cache listing's lastUsedAt). */
+  async touch(dir: ModelDir): Promise<void> {
+    const now = new Date();
+    await utimes(dir.path, now, now).catch(() => undefined);
+  }
+
+  async freeBytes(): Promise<number> {
+    await mkdir(this.root, { recursive: true });
+    const stats = await statfs(this.root);
+    return stats.bavail * stats.bsize;
+  }
+
+  async modelFolders(): Promise<string[]> {
+    const names = await readdir(this.root).catch(() => [] as string[]);
+    return names.filter((name) => ModelDir.parseFolderName(name) !== null).sort();
+  }
+}
+
+function tempName(path: string): string {
+  return `${path}.${randomBytes(6).toString("hex")}.tmp`;
+}

@@ -1,0 +1,181 @@
+import type { Prisma, Pull, PullFile } from "../generated/prisma/client.js";
+import { isGone, parseOwner } from "../process-owner.js";
+import type { Database } from "./client.js";
+
+export const PULL_STATUSES = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"] as const;
+export type PullStatus = (typeof PULL_STATUSES)[number];
+export const ACTIVE_STATUSES: readonly PullStatus[] = ["QUEUED", "RUNNING"];
+
+export const PULL_FILE_STATUSES = ["PENDING", "DOWNLOADING", "VERIFIED", "CACHED", "FAILED"] as const;
+export type PullFileStatus = (typeof PULL_FILE_STATUSES)[number];
+
+export type PullWithFiles = Pull & { files: PullFile[] };
+
+export interface NewPull {
+  ref: string;
+  registry: string;
+  modelId: string;
+  requestedRevision: string | null;
+  resolvedRevision: string | null;
+  patterns: string[];
+  force: boolean;
+  status: PullStatus;
+  /** The process that runs it (formatOwner), while it is QUEUED or RUNNING. */
+  owner: string | null;
+  files: Array<{
+    path: string;
+    sizeBytes: number | null;
+    sha256: string | null;
+    status: PullFileStatus;
+    bytesDone: number;
+  }>;
+  /** Set for pulls that finish as they are created (everything already cached). */
+  finishedAt?: Date;
+}
+
+export interface PullOutcome {
+  status: PullStatus;
+  bytesDone: number;
+  bytesTotal: number;
+  attempts: number;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+}
+
+/** Filters of the pull history. */
+export interface PullFilter {
+  status?: PullStatus | null;
+  registry?: string | null;
+  modelId?: string | null;
+}
+
+const big = (value: number | null) => (value === null ? null : BigInt(value));
+
+/** The pull history in SQLite: one Pull row per pull, one PullFile row per file. */
+export class PullStore {
+  constructor(private readonly db: Database) {}
+
+  create(id: string, pull: NewPull): Promise<PullWithFiles> {
+    const total = pull.files.reduce((sum, file) => sum + (file.sizeBytes ?? 0), 0);
+    const done = pull.files.reduce((sum, file) => sum + file.bytesDone, 0);
+    const now = new Date();
+    const { files, finishedAt, ...fields } = pull;
+    return this.db.pull.create({
+      data: {
+        ...fields,
+        id,
+        bytesTotal: BigInt(total),
+        bytesDone: BigInt(done),
+        startedAt: finishedAt ? now : null,
+        finishedAt: finishedAt ?? null,
+        files: {
+          create: files.map((file) => ({ ...file, sizeBytes: big(file.sizeBytes), bytesDone: BigInt(file.bytesDone) })),
+        },
+      },
+      include: { files: { orderBy: { path: "asc" } } },
+    });
+  }
+
+  /** One pull with what a GraphQL selection asks for (Pothos's prisma plugin builds `query`). */
+  findWith(query: Pick<Prisma.PullFindUniqueArgs, "include" | "select">, id: string) {
+    return this.db.pull.findUnique({ ...query, where: { id } });
+  }
+
+  /** A page of the history, newest first. */
+  list(query: Omit<Prisma.PullFindManyArgs, "where" | "orderBy">, filter: PullFilter) {
+    return this.db.pull.findMany({ ...query, where: PullStore.where(filter), orderBy: PullStore.order });
+  }
+
+  find(id: string): Promise<PullWithFiles | null> {
+    return this.db.pull.findUnique({ where: { id }, include: { files: { orderBy: { path: "asc" } } } });
+  }
+
+  async markRunning(id: string): Promise<void> {
+    await this.db.pull.update({ where: { id }, data: { status: "RUNNING", startedAt: new Date() } });
+  }
+
+  async saveProgress(id: string, bytesDone: number): Promise<void> {
+    await this.db.pull.update({ where: { id }, data: { bytesDone: BigInt(bytesDone) } });
+  }
+
+  async updateFile(
+    id: string,
+    path: string,
+    data: { status: PullFileStatus; bytesDone?: number; sizeBytes?: number; sha256?: string },
+  ): Promise<void> {
+    await this.db.pullFile.update({
+      where: { pullId_path: { pullId: id, path } },
+      data: {
+        status: data.status,
+        ...(data.bytesDone === undefined ? {} : { bytesDone: BigInt(data.bytesDone) }),
+        ...(data.sizeBytes === undefined ? {} : { sizeBytes: BigInt(data.sizeBytes) }),
+        ...(data.sha256 === undefined ? {} : { sha256: data.sha256 }),
+      },
+    });
+  }
+
+  /** Records a pull's end; files it did not finish stay PENDING (their partial data is kept). */
+  async finish(id: string, outcome: PullOutcome): Promise<void> {
+    const { bytesDone, bytesTotal, ...fields } = outcome;
+    await this.db.pull.update({
+      where: { id },
+      data: {
+        ...fields,
+        bytesDone: BigInt(bytesDone),
+        bytesTotal: BigInt(bytesTotal),
+        finishedAt: new Date(),
+        owner: null,
+      },
+    });
+  }
+
+  /**
+   * Marks as INTERRUPTED the pulls left QUEUED or RUNNING by processes that are gone (a crash, a
+   * restart); another gateway's running pulls on the same database are left to it. Answers how many.
+   */
+  async interruptOrphans(): Promise<number> {
+    const active = await this.db.pull.findMany({
+      where: { status: { in: [...ACTIVE_STATUSES] } },
+      select: { id: true, owner: true },
+    });
+    const orphans = active.filter((pull) => {
+      const owner = parseOwner(pull.owner);
+      return owner === null || isGone(owner);
+    });
+    if (orphans.length === 0) return 0;
+    const { count } = await this.db.pull.updateMany({
+      where: { id: { in: orphans.map((pull) => pull.id) }, status: { in: [...ACTIVE_STATUSES] } },
+      data: { status: "INTERRUPTED", finishedAt: new Date(), owner: null },
+    });
+    return count;
+  }
+
+  /** The newest successful pull of a model at a requested revision with these patterns, for cache checks. */
+  async latestSucceeded(
+    registry: string,
+    modelId: string,
+    requestedRevision: string | null,
+    patterns: readonly string[],
+  ): Promise<PullWithFiles | null> {
+    const recent = await this.db.pull.findMany({
+      where: { registry, modelId, requestedRevision, status: "SUCCEEDED" },
+      orderBy: PullStore.order,
+      take: 20,
+      include: { files: true },
+    });
+    const wanted = JSON.stringify(patterns);
+    return recent.find((pull) => JSON.stringify(pull.patterns) === wanted) ?? null;
+  }
+
+  /** Where clause of the history query. */
+  static where(filter: PullFilter): Prisma.PullWhereInput {
+    return {
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.registry ? { registry: filter.registry } : {}),
+      ...(filter.modelId ? { modelId: filter.modelId } : {}),
+    };
+  }
+
+  /** Newest first; ties (same millisecond) broken by id, so pages never overlap. */
+  static readonly order: Prisma.PullOrderByWithRelationInput[] = [{ createdAt: "desc" }, { id: "desc" }];
+}

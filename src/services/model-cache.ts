@@ -1,0 +1,94 @@
+import type { CacheStore } from "../cache/cache-store.js";
+import { type CachedModelUsage, measureCache, removeModelFolder } from "../cache/cache-usage.js";
+import { unsafePathReason } from "../cache/safe-path.js";
+import { InvalidInput, ModelNotCached } from "../errors.js";
+import { formatModelRef, type ModelRef } from "../model-ref.js";
+import type { RegistrySet } from "../registries/registry-set.js";
+import type { ModelFile } from "../registries/types.js";
+import { DEFAULT_BRANCH } from "./pulls/pull-plan.js";
+import type { PullService } from "./pulls/pull-service.js";
+
+export interface CacheReport {
+  totalBytes: number;
+  freeBytes: number;
+  models: CachedModelUsage[];
+}
+
+export interface RemovedModel {
+  ref: string;
+  bytesFreed: number;
+  files: number;
+}
+
+/**
+ * The model cache as the rest of the gateway sees it: whether a model is there, where a cached
+ * file lies (for inference), what the cache holds, and removing a model from it. Models of the
+ * local folder registry are always "cached": their files are already on this machine.
+ */
+export class ModelCache {
+  constructor(
+    private readonly registries: RegistrySet,
+    private readonly store: CacheStore,
+    private readonly pulls: PullService,
+  ) {}
+
+  /** Whether a pull of the model at this reference's revision (default: main) has succeeded and is still in place. */
+  async isCached(ref: ModelRef): Promise<boolean> {
+    if (this.registries.get(ref.registry).localPath) return true;
+    try {
+      const dir = this.store.modelDir(ref.registry, ref.id);
+      return (await this.store.resolveRef(dir, ref.revision ?? DEFAULT_BRANCH)) !== null;
+    } catch {
+      return false; // an id that cannot name a cache folder was never cached
+    }
+  }
+
+  /** The files of the snapshot a reference names (default branch: main), or null when none is cached. */
+  async cachedFiles(ref: ModelRef): Promise<ModelFile[] | null> {
+    const dir = this.store.modelDir(ref.registry, ref.id);
+    const snapshot = await this.store.resolveRef(dir, ref.revision ?? DEFAULT_BRANCH);
+    return snapshot === null ? null : this.store.snapshotFiles(dir, snapshot);
+  }
+
+  /**
+   * The absolute path of one cached file of a model (in its snapshot folder, so files that an
+   * ONNX graph refers to by relative path sit beside it), or null when it is not cached.
+   */
+  async localFile(ref: ModelRef, path: string): Promise<string | null> {
+    const manager = this.registries.get(ref.registry);
+    if (unsafePathReason(path) !== null) return null;
+    if (manager.localPath) return manager.localPath(ref, { path, sizeBytes: null, sha256: null }).catch(() => null);
+    if (!(await this.isCached(ref))) return null;
+    const dir = this.store.modelDir(ref.registry, ref.id);
+    const snapshot = (await this.store.resolveRef(dir, ref.revision ?? DEFAULT_BRANCH)) as string;
+    if (!(await this.store.snapshotEntry(dir, snapshot, path))) return null;
+    await this.store.touch(dir);
+    return dir.snapshotFile(snapshot, path);
+  }
+
+  async report(): Promise<CacheReport> {
+    const [usage, freeBytes] = await Promise.all([measureCache(this.store), this.store.freeBytes()]);
+    return { ...usage, freeBytes };
+  }
+
+  /** Removes a model's folder (after cancelling its pulls); blobs other models share stay. */
+  async remove(ref: ModelRef): Promise<RemovedModel> {
+    const text = formatModelRef({ ...ref, revision: null });
+    if (this.registries.get(ref.registry).localPath) {
+      throw new InvalidInput(`${text} lives in the local model folder, which the gateway never deletes from.`, {
+        field: "ref",
+      });
+    }
+    if (ref.revision !== null) {
+      throw new InvalidInput(`removeModel removes every revision of a model; name it without @${ref.revision}.`, {
+        field: "ref",
+      });
+    }
+    const dir = this.store.modelDir(ref.registry, ref.id);
+    if (!(await this.store.modelFolders()).includes(dir.name)) {
+      throw new ModelNotCached(`${text} is not in the cache.`, { ref: text });
+    }
+    await this.pulls.cancelModelPulls(ref);
+    return { ref: text, ...(await removeModelFolder(dir)) };
+  }
+}

@@ -1,0 +1,54 @@
+import { ModelNotCached } from "../../errors.js";
+import type { LocateOptions, ModelFiles } from "../../inference/model-files.js";
+import { formatModelRef, type ModelRef } from "../../model-ref.js";
+import type { RegistrySet } from "../../registries/registry-set.js";
+import type { ModelFile } from "../../registries/types.js";
+import type { ModelCache } from "../model-cache.js";
+import type { RegistryCalls } from "../registry-calls.js";
+import type { PullService } from "./pull-service.js";
+
+const isOnnx = (file: ModelFile) => file.path.toLowerCase().endsWith(".onnx");
+
+/**
+ * Inference's view of a model's files, backed by the cache. A model of the local folder is listed
+ * by its registry and read where it lies. Any other is listed from its cached snapshot without a
+ * registry call, and when that holds no ONNX file its inference files are pulled first (if
+ * `pull` allows), so a cached model runs with its registry unreachable.
+ */
+export class CachedModelFiles implements ModelFiles {
+  constructor(
+    private readonly registries: RegistrySet,
+    private readonly calls: RegistryCalls,
+    private readonly pulls: PullService,
+    private readonly cache: ModelCache,
+  ) {}
+
+  async list(ref: ModelRef, { pull, signal }: LocateOptions): Promise<ModelFile[]> {
+    const manager = this.registries.get(ref.registry);
+    if (manager.localPath) {
+      const listing = await this.calls.run(manager, this.calls.deadline(signal), (deadline) =>
+        manager.listModelFiles(ref, deadline),
+      );
+      return listing.files;
+    }
+    const cached = await this.cache.cachedFiles(ref);
+    if (cached?.some(isOnnx)) return cached;
+    if (!pull) {
+      throw new ModelNotCached(
+        `Model ${formatModelRef(ref)} is not in the local cache and pull is false; run it with pull: true to fetch it first.`,
+        { registry: ref.registry, ref: formatModelRef(ref) },
+      );
+    }
+    await this.pulls.ensureCached(ref, null, signal);
+    return (await this.cache.cachedFiles(ref)) ?? [];
+  }
+
+  async locate(ref: ModelRef, file: ModelFile): Promise<string> {
+    const path = await this.cache.localFile(ref, file.path);
+    if (path !== null) return path;
+    throw new ModelNotCached(`${file.path} of ${formatModelRef(ref)} is not in the local cache.`, {
+      registry: ref.registry,
+      ref: formatModelRef(ref),
+    });
+  }
+}

@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { acquireBlobLock } from "../../cache/blob-lock.js";
+import type { CacheStore } from "../../cache/cache-store.js";
+import type { ModelDir } from "../../cache/model-dir.js";
+import { downloadFile } from "../../download/download-file.js";
+import type { DownloadSubject } from "../../download/http-failure.js";
+import { PartialFile } from "../../download/partial-file.js";
+import type { TransferListener } from "../../download/shared-transfers.js";
+import type { FileDownload, ModelFile } from "../../registries/types.js";
+
+export interface BlobRequest {
+  dir: ModelDir;
+  subject: DownloadSubject;
+  /** The file as the registry lists it (size and sha256 where known). */
+  file: ModelFile;
+  revision: string;
+  /** Download again even when the blob is in place. */
+  force: boolean;
+  /** PULL_STALL_TIMEOUT_MS. */
+  stallTimeoutMs: number;
+  /** Asks the registry where to download the file; called only when a download is needed. */
+  resolve(signal: AbortSignal): Promise<FileDownload>;
+}
+
+export interface BlobOutcome {
+  sha256: string;
+  sizeBytes: number;
+  /** False when the blob was already in the cache (this model's, or another's linked in). */
+  downloaded: boolean;
+}
+
+/** Identifies a blob before it is downloaded: its sha256, or where it comes from when the registry gives none. */
+export function blobKey(request: Pick<BlobRequest, "dir" | "file" | "revision">): string {
+  if (request.file.sha256) return request.file.sha256.toLowerCase();
+  return createHash("sha256")
+    .update(`${request.dir.path}\0${request.revision}\0${request.file.path}`)
+    .digest("hex")
+    .slice(0, 40);
+}
+
+/**
+ * Brings one blob into a model's folder: found in place, linked from another model, or
+ * downloaded under the blob's lock file (so another gateway process on the same cache waits for
+ * this one instead of writing the same partial file) and renamed into place once verified.
+ */
+export async function fetchBlob(
+  store: CacheStore,
+  request: BlobRequest,
+  signal: AbortSignal,
+  events: TransferListener,
+): Promise<BlobOutcome> {
+  const { dir, file, force } = request;
+  const cached = async (): Promise<BlobOutcome | null> => {
+    if (force || !file.sha256) return null;
+    const sha256 = file.sha256.toLowerCase();
+    let size = await store.blobSize(dir, sha256);
+    if (size === null && (await store.adoptBlob(dir, sha256))) size = await store.blobSize(dir, sha256);
+    if (size === null || (file.sizeBytes !== null && size !== file.sizeBytes)) return null;
+    return { sha256, sizeBytes: size, downloaded: false };
+  };
+  const found = await cached();
+  if (found) return found;
+
+  await mkdir(dir.blobsDir, { recursive: true });
+  const { partial: partialPath, lock } = dir.partialFiles(blobKey(request));
+  const release = await acquireBlobLock(lock, signal);
+  try {
+    const finishedMeanwhile = await cached();
+    if (finishedMeanwhile) return finishedMeanwhile;
+    const partial = new PartialFile(partialPath);
+    if (force) await partial.remove();
+    const source = await request.resolve(signal);
+    const done = await downloadFile(
+      request.subject,
+      { ...source, sizeBytes: source.sizeBytes ?? file.sizeBytes, sha256: source.sha256 ?? file.sha256 },
+      partial,
+      { signal, stallTimeoutMs: request.stallTimeoutMs, onProgress: events.onProgress, onRetry: events.onRetry },
+    );
+    await store.commitBlob(dir, partialPath, done.sha256);
+    return { ...done, downloaded: true };
+  } finally {
+    await release();
+  }
+}

@@ -1,0 +1,210 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { CacheStore } from "../../cache/cache-store.js";
+import type { Database } from "../../db/client.js";
+import { ACTIVE_STATUSES, PullStore, type PullWithFiles } from "../../db/pull-store.js";
+import { SharedTransfers } from "../../download/shared-transfers.js";
+import { type ErrorCode, GatewayError, InvalidInput, ModelNotCached, PullNotFound } from "../../errors.js";
+import type { Logger } from "../../logger.js";
+import { formatModelRef, type ModelRef } from "../../model-ref.js";
+import { claimOwner, formatOwner } from "../../process-owner.js";
+import type { RegistrySet } from "../../registries/registry-set.js";
+import type { RegistryCalls } from "../registry-calls.js";
+import { type LiveFile, PullJob, type PullProgress, progressOfRecord } from "./pull-job.js";
+import { DEFAULT_BRANCH, planPull } from "./pull-plan.js";
+import { type RunDeps, runPull } from "./pull-runner.js";
+
+export interface PullServiceDeps {
+  db: Database;
+  registries: RegistrySet;
+  calls: RegistryCalls;
+  store: CacheStore;
+  logger: Logger;
+  /** PULL_CONCURRENCY: the most file transfers at once, across all pulls. */
+  concurrency: number;
+  /** PULL_STALL_TIMEOUT_MS: how long a download may go without data before it is resumed. */
+  stallTimeoutMs: number;
+}
+
+/** The quickest a progress subscription repeats itself; the final event is sent at once. */
+const PROGRESS_INTERVAL_MS = 250;
+/** How often a subscription reads a pull that another process runs. */
+const POLL_INTERVAL_MS = 1_000;
+
+const isActive = (status: string) => (ACTIVE_STATUSES as readonly string[]).includes(status);
+const modelKey = (ref: ModelRef) => `${ref.registry}:${ref.id}`;
+
+/**
+ * Pulls models into the cache: starts pulls (answering at once, with the transfer running in the
+ * background), cancels them, reports their progress, and remembers each in the history.
+ */
+export class PullService {
+  readonly history: PullStore;
+  private readonly jobs = new Map<string, PullJob>();
+  private readonly transfers: SharedTransfers;
+  private readonly runDeps: RunDeps;
+  /** This service, as the owner recorded on the pulls it runs. */
+  private readonly owner = claimOwner();
+
+  constructor(private readonly deps: PullServiceDeps) {
+    this.history = new PullStore(deps.db);
+    this.transfers = new SharedTransfers(deps.concurrency);
+    this.runDeps = { ...deps, pulls: this.history, transfers: this.transfers };
+  }
+
+  /** Plans a pull and starts it; a pull of files already cached is SUCCEEDED as it is returned. */
+  async start(ref: ModelRef, patterns: readonly string[] | null, force: boolean, signal: AbortSignal) {
+    const plan = await planPull(this.deps, ref, patterns, force, signal);
+    const done = plan.files.every((file) => file.cached);
+    const pull = await this.history.create(randomUUID(), {
+      ref: formatModelRef(ref),
+      registry: ref.registry,
+      modelId: ref.id,
+      requestedRevision: ref.revision,
+      resolvedRevision: plan.resolvedRevision,
+      patterns: plan.patterns,
+      force,
+      status: done ? "SUCCEEDED" : "QUEUED",
+      owner: done ? null : formatOwner(this.owner),
+      files: plan.files.map((file) => ({
+        path: file.path,
+        sizeBytes: file.sizeBytes,
+        sha256: file.sha256,
+        status: file.cached ? "CACHED" : "PENDING",
+        bytesDone: file.cached ? (file.sizeBytes ?? 0) : 0,
+      })),
+      ...(done ? { finishedAt: new Date() } : {}),
+    });
+    if (done) {
+      if (plan.dir) {
+        await this.deps.store.writeRef(plan.dir, plan.branch, plan.snapshot);
+        await this.deps.store.touch(plan.dir);
+      }
+      return pull;
+    }
+    const files = new Map<string, LiveFile>(
+      pull.files.map((file) => [
+        file.path,
+        {
+          sizeBytes: file.sizeBytes === null ? null : Number(file.sizeBytes),
+          bytesDone: Number(file.bytesDone),
+          status: file.status as LiveFile["status"],
+        },
+      ]),
+    );
+    const job = new PullJob(pull.id, modelKey(ref), files);
+    this.jobs.set(job.id, job);
+    void runPull(this.runDeps, job, plan, force).finally(() => this.jobs.delete(job.id));
+    return pull;
+  }
+
+  find(id: string): Promise<PullWithFiles | null> {
+    return this.history.find(id);
+  }
+
+  /** The live state of a pull running in this process. */
+  live(id: string): PullJob | undefined {
+    return this.jobs.get(id);
+  }
+
+  /** Stops a running pull; its partial files stay, so the next pull of the model resumes them. */
+  async cancel(id: string): Promise<PullWithFiles> {
+    const job = this.jobs.get(id);
+    if (job) {
+      job.stop("CANCELLED");
+      await job.settled;
+      return (await this.history.find(id)) as PullWithFiles;
+    }
+    const pull = await this.history.find(id);
+    if (!pull) throw new PullNotFound(id);
+    throw new InvalidInput(
+      isActive(pull.status)
+        ? `Pull ${id} is run by another gateway process on this database; cancel it there.`
+        : `Pull ${id} has already finished (${pull.status}); only QUEUED or RUNNING pulls can be cancelled.`,
+      { field: "id" },
+    );
+  }
+
+  /** Cancels this process's pulls of a model and waits for them to stop (before the model is removed). */
+  async cancelModelPulls(ref: ModelRef): Promise<void> {
+    const jobs = [...this.jobs.values()].filter((job) => job.model === modelKey(ref));
+    for (const job of jobs) job.stop("CANCELLED");
+    await Promise.all(jobs.map((job) => job.settled));
+  }
+
+  /** Progress events of a pull until it ends (PULL_NOT_FOUND, thrown at once, for an unknown id). */
+  async watch(id: string, signal: AbortSignal): Promise<AsyncGenerator<PullProgress>> {
+    const first = await this.progress(id);
+    if (!first) throw new PullNotFound(id);
+    return this.events(id, first, signal);
+  }
+
+  /**
+   * Resolves once the files matching `patterns` (null: the inference files) are in the cache,
+   * pulling them if needed; rejects with the pull's error otherwise. For the inference service.
+   */
+  async ensureCached(ref: ModelRef, patterns: readonly string[] | null, signal: AbortSignal): Promise<void> {
+    if (this.deps.registries.get(ref.registry).localPath) return;
+    if (await this.stillCached(ref, patterns)) return;
+    const pull = await this.start(ref, patterns, false, signal);
+    const job = this.jobs.get(pull.id);
+    if (job) {
+      const cancel = () => job.stop("CANCELLED");
+      signal.addEventListener("abort", cancel, { once: true });
+      await job.settled.finally(() => signal.removeEventListener("abort", cancel));
+    }
+    const final = (await this.history.find(pull.id)) as PullWithFiles;
+    if (final.status === "SUCCEEDED") return;
+    const text = formatModelRef(ref);
+    if (final.errorCode) throw new GatewayError(final.errorCode as ErrorCode, final.errorMessage ?? "", { ref: text });
+    throw new ModelNotCached(`The pull of ${text} ended ${final.status} before its files were in place.`, {
+      ref: text,
+    });
+  }
+
+  /** Marks pulls that a crash or restart cut off as INTERRUPTED (at start-up). */
+  recover(): Promise<number> {
+    return this.history.interruptOrphans();
+  }
+
+  /** Stops every pull as INTERRUPTED (pulling again resumes them) and waits until they have. */
+  async close(): Promise<void> {
+    const jobs = [...this.jobs.values()];
+    for (const job of jobs) job.stop("INTERRUPTED");
+    this.transfers.abortAll("INTERRUPTED");
+    await Promise.all(jobs.map((job) => job.settled));
+    this.owner.release();
+  }
+
+  private async progress(id: string): Promise<PullProgress | null> {
+    const job = this.jobs.get(id);
+    if (job) return job.snapshot();
+    const pull = await this.history.find(id);
+    return pull ? progressOfRecord(pull) : null;
+  }
+
+  private async *events(id: string, first: PullProgress, signal: AbortSignal): AsyncGenerator<PullProgress> {
+    let event: PullProgress | null = first;
+    while (event) {
+      yield event;
+      if (!isActive(event.status)) return;
+      const job = this.jobs.get(id);
+      const pause = sleep(job ? PROGRESS_INTERVAL_MS : POLL_INTERVAL_MS, undefined, { signal }).catch(() => undefined);
+      await (job ? Promise.race([pause, job.settled]) : pause);
+      if (signal.aborted) return;
+      event = await this.progress(id);
+    }
+  }
+
+  /** Whether the last successful pull of the same files is still whole in the cache. */
+  private async stillCached(ref: ModelRef, patterns: readonly string[] | null): Promise<boolean> {
+    const pull = await this.history.latestSucceeded(ref.registry, ref.id, ref.revision, patterns ?? []);
+    if (!pull) return false;
+    const dir = this.deps.store.modelDir(ref.registry, ref.id);
+    const snapshot = pull.resolvedRevision ?? ref.revision ?? DEFAULT_BRANCH;
+    const entries = await Promise.all(
+      pull.files.map((file) => this.deps.store.snapshotEntry(dir, snapshot, file.path)),
+    );
+    return entries.every((entry) => entry !== null);
+  }
+}
