@@ -28,6 +28,8 @@ import { RegistryMonitor } from "./services/registry-monitor.js";
 export interface AppOverrides {
   logger?: Logger;
   fetch?: typeof fetch;
+  /** Called with every SQL statement the gateway runs (benchmarks and tests count them). */
+  onQuery?: (sql: string) => void;
   /** Replaces the registries built from the configuration (tests inject fakes here). */
   registries?: RegistrySet;
 }
@@ -45,7 +47,7 @@ export interface App {
 export async function openApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   await migrateDatabase(config.dataDir);
-  const db = await openDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl, overrides.onQuery);
   if (config.registries.local.seedSamples && (await seedSampleModels(config.registries.local.dir))) {
     logger.info({ dir: config.registries.local.dir }, "seeded the local model folder with sample models");
   }

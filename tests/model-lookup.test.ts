@@ -53,6 +53,41 @@ describe("model lookups", () => {
     expect(alpha.infoBatches).toHaveLength(1);
   });
 
+  it("reads the pull history of many models with the same few statements as of a few", async () => {
+    const alpha = new FakeRegistry("alpha", fakeModels("alpha", 30));
+    const statements: string[] = [];
+    gateway = await startTestApp({ registries: new RegistrySet([alpha]), onQuery: (sql) => statements.push(sql) });
+    for (const model of alpha.models) {
+      await gateway.app.services.db.pull.create({
+        data: {
+          id: `pull-${model.id}`,
+          ref: `alpha:${model.id}`,
+          registry: "alpha",
+          modelId: model.id,
+          status: "SUCCEEDED",
+          patterns: [],
+          files: { create: [{ path: "model.onnx", status: "VERIFIED" }] },
+        },
+      });
+    }
+    const pullStatements = async (count: number) => {
+      statements.length = 0;
+      const refs = alpha.models.slice(0, count).map((m) => `alpha:${m.id}`);
+      const { data } = await gateway.graphql<{ models: Array<{ pulls: Array<{ id: string; files: unknown[] }> }> }>(
+        "query($refs: [String!]!) { models(refs: $refs) { pulls { id status files { path } } } }",
+        { refs },
+      );
+      expect(data?.models.map((m) => m.pulls.map((p) => p.files.length))).toEqual(refs.map(() => [1]));
+      return statements.filter((sql) => /`Pull(File)?`/.test(sql)).length;
+    };
+
+    const few = await pullStatements(3);
+    const many = await pullStatements(30);
+
+    expect(few).toBeGreaterThan(0);
+    expect(many).toBe(few);
+  });
+
   it("answers MODEL_NOT_FOUND for an unknown model and null in its place", async () => {
     gateway = await startTestApp({ registries: new RegistrySet([new FakeRegistry("alpha", fakeModels("alpha", 1))]) });
 

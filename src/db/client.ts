@@ -13,9 +13,11 @@ const BUSY_TIMEOUT_MS = 10_000;
  * a CLI on one DATA_DIR) a writer can still be starved past the busy timeout, so model operations
  * that end busy are retried (SQLite rolled them back, so a retry cannot apply them twice).
  */
-export async function openDatabase(url: string) {
+export async function openDatabase(url: string, onQuery?: (sql: string) => void) {
   const adapter = withImmediateTransactions(new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS }));
-  const client = new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter, log: onQuery ? [{ emit: "event", level: "query" }] : [] });
+  // Statement counting, for the DataLoader benchmark and tests.
+  if (onQuery) client.$on("query" as never, (event: { query: string }) => onQuery(event.query));
   // PRAGMAs answer with a row, so they go through $queryRaw, not $executeRaw.
   await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");

@@ -86,6 +86,24 @@ export class PullStore {
     return this.db.pull.findMany({ ...query, where: PullStore.where(filter), orderBy: PullStore.order });
   }
 
+  /**
+   * The newest `limit` pulls of each model, in the order of `models`, in one query: the batch a
+   * request's DataLoader asks for when it shows many models with their pulls.
+   */
+  async recentOf(
+    models: ReadonlyArray<{ registry: string; modelId: string }>,
+    limit: number,
+  ): Promise<PullWithFiles[][]> {
+    const pulls = await this.db.pull.findMany({
+      where: { OR: models.map(({ registry, modelId }) => ({ registry, modelId })) },
+      orderBy: PullStore.order,
+      include: { files: { orderBy: { path: "asc" } } },
+    });
+    return models.map(({ registry, modelId }) =>
+      pulls.filter((pull) => pull.registry === registry && pull.modelId === modelId).slice(0, limit),
+    );
+  }
+
   find(id: string): Promise<PullWithFiles | null> {
     return this.db.pull.findUnique({ where: { id }, include: { files: { orderBy: { path: "asc" } } } });
   }

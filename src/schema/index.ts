@@ -9,6 +9,7 @@ import "./run-inference.js";
 import "./inference-run.js";
 import "./runtime.js";
 import "./pull.js";
+import "./model-pulls.js";
 import "./pull-progress.js";
 import "./cache.js";
 

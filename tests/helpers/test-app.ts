@@ -36,6 +36,8 @@ export async function startTestApp(
     fetch?: typeof fetch;
     /** An existing data folder (a restart, or a second gateway on one cache); the caller removes it. */
     dataDir?: string;
+    /** Sees every SQL statement the gateway runs. */
+    onQuery?: (sql: string) => void;
   } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "gateway-test-")));
@@ -54,6 +56,7 @@ export async function startTestApp(
     logger: options.logger ?? createLogger("silent"),
     registries: options.registries,
     fetch: options.fetch,
+    onQuery: options.onQuery,
   });
   const server: Server = createServer(app.gateway);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
