@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { openApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { stopOnSignals } from "./shutdown.js";
 
 /** The entry point: `npm start`. Everything else is built by openApp and testable without a port. */
 async function main(): Promise<void> {
@@ -14,14 +15,7 @@ async function main(): Promise<void> {
       `Model Gateway ${app.services.version}: GraphQL and GraphiQL at http://${config.server.host}:${port}/graphql`,
     );
   });
-  const stop = (signal: string) => {
-    app.services.logger.info({ signal }, "shutting down");
-    server.close(() => void app.close().then(() => process.exit(0)));
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
-  };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  stopOnSignals(server, app);
 }
 
 main().catch((error: unknown) => {

@@ -1,16 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { RegistrySet } from "../src/registries/registry-set.js";
+import { startChildGateway } from "./helpers/child-gateway.js";
 import { commitOf, FakePullRegistry, seededBytes, sha256 } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
 import { getPull, pullToEnd } from "./helpers/pulls.js";
 import { copyTemplateDatabase, startTestApp, type TestApp } from "./helpers/test-app.js";
-
-const childMain = join(import.meta.dirname, "helpers/pull-gateway-child.ts");
 
 let child: ChildProcess | undefined;
 let gateway: TestApp | undefined;
@@ -25,22 +24,9 @@ afterEach(async () => {
 
 /** Starts the child gateway and answers its URL once it listens. */
 function startChild(env: Record<string, string>): Promise<string> {
-  // Node itself with tsx's loader (the tsx command would run the gateway in a grandchild that SIGKILL misses).
-  child = spawn(process.execPath, ["--import", "tsx", childMain], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk;
-      const url = /listening at (\S+)/.exec(output)?.[1];
-      if (url) resolve(url);
-    };
-    child?.stdout?.on("data", read);
-    child?.stderr?.on("data", read);
-    child?.on("exit", () => reject(new Error(`the child gateway exited:\n${output}`)));
-  });
+  const started = startChildGateway(env);
+  child = started.process;
+  return started.url;
 }
 
 describe("a gateway killed in the middle of a pull", () => {

@@ -5,10 +5,11 @@ import { openApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { RegistrySet } from "../../src/registries/registry-set.js";
+import { stopOnSignals } from "../../src/shutdown.js";
 import { FakePullRegistry, seededBytes } from "./fake-pull-registry.js";
 
 /**
- * A gateway in a process of its own, for a test to kill mid-pull: its one registry lists
+ * A gateway in a process of its own, for a test to kill or stop mid-pull: its one registry lists
  * MODEL_ID with a model.onnx of MODEL_BYTES seeded bytes, served at FILE_SERVER_URL.
  */
 const env = process.env as Record<string, string>;
@@ -23,6 +24,7 @@ const config = loadConfig({
 });
 const app = await openApp(config, { logger: createLogger("silent"), registries: new RegistrySet([registry]) });
 const server = createServer(app.gateway);
+stopOnSignals(server, app);
 server.listen(0, "127.0.0.1", () => {
   console.log(`listening at http://127.0.0.1:${(server.address() as AddressInfo).port}`);
 });
