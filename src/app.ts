@@ -59,7 +59,7 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const calls = new RegistryCalls(monitor, metrics, logger, config.registries.timeoutMs);
   const engine = new InferenceEngine({ ...config.inference, ortLogLevel: ortLogLevel(config.logLevel) });
   const store = new CacheStore(config.pulls.cacheDir);
-  const pulls = new PullService({ db, registries, calls, store, logger, ...config.pulls });
+  const pulls = new PullService({ db, registries, calls, store, logger, metrics, ...config.pulls });
   const interrupted = await pulls.recover();
   if (interrupted > 0) {
     logger.warn({ interrupted }, "pulls cut off by the last shutdown are INTERRUPTED; pulling again resumes them");

@@ -38,6 +38,27 @@ describe("guards on expensive mutations", () => {
     expect(runner.data?.runInference.__typename).toBe("InferenceResult");
   });
 
+  it("needs the pull scope to pull and the admin scope to remove a cached model", async () => {
+    const ADMIN = "admin-0123456789abcdef";
+    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: `${READER}=read,${RUNNER}=read+pull,${ADMIN}=admin` } });
+    const ask = async (key: string, query: string) => {
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await response.json()) as { errors?: Array<{ extensions: { code: string } }> };
+      return body.errors?.map((e) => e.extensions.code) ?? [];
+    };
+    const pull = 'mutation { pullModel(ref: "local:mlp-classifier") { __typename } }';
+    const remove = 'mutation { removeModel(ref: "local:mlp-classifier") { __typename } }';
+
+    expect(await ask(READER, pull)).toEqual(["FORBIDDEN"]);
+    expect(await ask(RUNNER, pull)).toEqual([]);
+    expect(await ask(RUNNER, remove)).toEqual(["FORBIDDEN"]);
+    expect(await ask(ADMIN, remove)).toEqual([]);
+  });
+
   it("rate limits runInference per client, saying when to retry", async () => {
     gateway = await startTestApp({ env: { MUTATION_RATE_LIMIT: "2" } });
 

@@ -52,6 +52,20 @@ describe("observability", () => {
     expect(raw()).not.toContain(KEY);
   });
 
+  it("counts inference latency by provider and pulls at /metrics", async () => {
+    gateway = await startTestApp();
+
+    await gateway.graphql(
+      `mutation { runInference(input: { model: "local:mlp-classifier", inputs: [{ name: "features", elementType: FLOAT32, shape: [1, 4], data: [1, 2, 3, 4] }] }) { __typename } }`,
+    );
+    await gateway.graphql('mutation { pullModel(ref: "local:mlp-classifier") { __typename } }');
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+
+    expect(metrics).toMatch(/gateway_inference_duration_seconds_count\{provider="CPU",status="SUCCEEDED"\} 1/);
+    expect(metrics).toMatch(/gateway_pulls_total\{status="SUCCEEDED"\} 1/);
+    expect(metrics).toMatch(/gateway_pull_bytes_total 0/);
+  });
+
   it("exposes requests, errors by code and registry calls at /metrics", async () => {
     const failing = new FakeRegistry("broken", fakeModels("broken", 1), {
       failWith: () => new RegistryUnavailable("broken", "down"),

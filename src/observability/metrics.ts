@@ -44,6 +44,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly pulls = new Counter({
+    name: "gateway_pulls_total",
+    help: "Pulls that ended, by final status.",
+    labelNames: ["status"] as const,
+    registers: [this.registry],
+  });
+
+  readonly pullBytes = new Counter({
+    name: "gateway_pull_bytes_total",
+    help: "Bytes of files downloaded and verified into the cache.",
+    registers: [this.registry],
+  });
+
   readonly inferenceDuration = new Histogram({
     name: "gateway_inference_duration_seconds",
     help: "runInference calls, by the execution provider that ran them and status.",

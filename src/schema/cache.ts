@@ -72,9 +72,9 @@ builder.mutationField("removeModel", (t) =>
     type: RemovedModelObject,
     errors: gatewayErrors("RemoveModel", "The removed model, or why it could not be removed."),
     description:
-      "Removes a model (every revision) from the cache, after cancelling its running pulls. Files another model shares stay.",
+      "Removes a model (every revision) from the cache, after cancelling its running pulls. Files another model shares stay. Needs the admin scope: the cache is shared by every client.",
     args: { ref: t.arg.string({ required: true, description: "The model reference, `<registry>:<id>`." }) },
-    authScopes: { pull: true },
+    authScopes: { admin: true },
     resolve: (_root, { ref }, { services }) => services.cache.remove(parseModelRef(ref)),
   }),
 );

@@ -6,6 +6,7 @@ import type { SharedTransfers } from "../../download/shared-transfers.js";
 import { GatewayError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { formatModelRef } from "../../model-ref.js";
+import type { Metrics } from "../../observability/metrics.js";
 import type { RegistryCalls } from "../registry-calls.js";
 import { blobKey, fetchBlob } from "./fetch-blob.js";
 import type { PullError, PullJob, StopReason } from "./pull-job.js";
@@ -17,6 +18,7 @@ export interface RunDeps {
   transfers: SharedTransfers;
   calls: RegistryCalls;
   logger: Logger;
+  metrics: Metrics;
   stallTimeoutMs: number;
 }
 
@@ -29,6 +31,7 @@ const SAVE_EVERY_MS = 1_000;
  * pointed at the snapshot only once every file is in place. The first failure stops the others.
  */
 export async function runPull(deps: RunDeps, job: PullJob, plan: PullPlan, force: boolean): Promise<void> {
+  const started = performance.now();
   const dir = plan.dir as ModelDir;
   const firstFailure = new AbortController();
   const signal = AbortSignal.any([job.signal, firstFailure.signal]);
@@ -60,6 +63,7 @@ export async function runPull(deps: RunDeps, job: PullJob, plan: PullPlan, force
     const stop = job.signal.aborted ? (job.signal.reason as StopReason) : null;
     await finish(deps, job, stop ?? "FAILED", stop ? null : describe(deps.logger, error, plan));
   } finally {
+    report(deps, job, plan, performance.now() - started);
     clearInterval(saver);
     job.finished();
   }
@@ -101,6 +105,7 @@ async function fetchFile(
     if ((await deps.store.blobSize(dir, outcome.sha256)) === null) await deps.store.adoptBlob(dir, outcome.sha256);
     await deps.store.linkSnapshot(dir, plan.snapshot, file.path, outcome.sha256);
     const status = outcome.downloaded ? "VERIFIED" : "CACHED";
+    if (outcome.downloaded) deps.metrics.pullBytes.inc(outcome.sizeBytes);
     job.fileDone(file.path, status, outcome.sizeBytes);
     await deps.pulls.updateFile(job.id, file.path, {
       status,
@@ -133,6 +138,23 @@ async function finish(
   });
   job.status = status;
   job.error = error;
+}
+
+/** One log line and the counters per finished pull. */
+function report(deps: RunDeps, job: PullJob, plan: PullPlan, durationMs: number): void {
+  deps.metrics.pulls.inc({ status: job.status });
+  deps.logger.info(
+    {
+      pullId: job.id,
+      ref: formatModelRef(plan.ref),
+      status: job.status,
+      bytes: job.bytesDone,
+      attempts: job.attempts,
+      durationMs: Math.round(durationMs),
+      errorCode: job.error?.code,
+    },
+    "pull",
+  );
 }
 
 /** The code and message a failed pull records; unexpected errors are logged and described safely. */

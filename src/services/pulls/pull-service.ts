@@ -7,6 +7,7 @@ import { SharedTransfers } from "../../download/shared-transfers.js";
 import { type ErrorCode, GatewayError, InvalidInput, ModelNotCached, PullNotFound } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
+import type { Metrics } from "../../observability/metrics.js";
 import { claimOwner, formatOwner } from "../../process-owner.js";
 import type { RegistrySet } from "../../registries/registry-set.js";
 import type { RegistryCalls } from "../registry-calls.js";
@@ -20,6 +21,7 @@ export interface PullServiceDeps {
   calls: RegistryCalls;
   store: CacheStore;
   logger: Logger;
+  metrics: Metrics;
   /** PULL_CONCURRENCY: the most file transfers at once, across all pulls. */
   concurrency: number;
   /** PULL_STALL_TIMEOUT_MS: how long a download may go without data before it is resumed. */
@@ -76,6 +78,7 @@ export class PullService {
       ...(done ? { finishedAt: new Date() } : {}),
     });
     if (done) {
+      this.deps.metrics.pulls.inc({ status: "SUCCEEDED" });
       if (plan.dir) {
         await this.deps.store.writeRef(plan.dir, plan.branch, plan.snapshot);
         await this.deps.store.touch(plan.dir);
