@@ -6,6 +6,7 @@ import {
   type ElementType,
   MODEL_FORMATS,
   type ModelFormat,
+  type ModelInfo,
   type ModelSummary,
   type TensorSpec,
 } from "../registries/types.js";
@@ -99,6 +100,20 @@ export async function lookupOf(view: ModelView, ctx: GatewayContext): Promise<Mo
   return loaded.lookup as ModelLookup;
 }
 
+/** What the model's ONNX file says of itself. */
+type Signature = Pick<ModelInfo, "inputs" | "outputs" | "opset"> &
+  Partial<Pick<ModelInfo, "irVersion" | "producer" | "metadataProps">>;
+
+/**
+ * The signature as the registry gives it, or, for an ONNX model whose registry publishes none
+ * (the Hub, zoo entries without io_ports), as its cached file says once it has been pulled.
+ */
+async function signatureOf(view: ModelView, ctx: GatewayContext): Promise<Signature> {
+  const { info } = await lookupOf(view, ctx);
+  if (info.inputs !== null || info.format !== "ONNX") return info;
+  return (await ctx.services.cache.signature(view.ref)) ?? info;
+}
+
 export const ModelObject = builder.loadableObject("Model", {
   description: "A model in one registry, at one revision.",
   load: async (refs: string[], ctx: GatewayContext): Promise<Array<ModelView | Error>> => {
@@ -172,34 +187,36 @@ export const ModelObject = builder.loadableObject("Model", {
     inputs: t.field({
       type: [TensorSpecObject],
       nullable: true,
-      description: "Input tensors of an ONNX model; null when unknown.",
-      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.inputs,
+      description:
+        "Input tensors of an ONNX model, from its registry or, once pulled, from its file; null when unknown.",
+      resolve: async (view, _args, ctx) => (await signatureOf(view, ctx)).inputs,
     }),
     outputs: t.field({
       type: [TensorSpecObject],
       nullable: true,
-      description: "Output tensors of an ONNX model; null when unknown.",
-      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.outputs,
+      description:
+        "Output tensors of an ONNX model, from its registry or, once pulled, from its file; null when unknown.",
+      resolve: async (view, _args, ctx) => (await signatureOf(view, ctx)).outputs,
     }),
     opset: t.int({
       nullable: true,
       description: "The ai.onnx operator set version an ONNX model needs.",
-      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.opset,
+      resolve: async (view, _args, ctx) => (await signatureOf(view, ctx)).opset,
     }),
     irVersion: t.int({
       nullable: true,
       description: "The ONNX IR version of the model file.",
-      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.irVersion ?? null,
+      resolve: async (view, _args, ctx) => (await signatureOf(view, ctx)).irVersion ?? null,
     }),
     producer: t.string({
       nullable: true,
       description: 'The tool that wrote the ONNX file ("pytorch 2.3").',
-      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.producer ?? null,
+      resolve: async (view, _args, ctx) => (await signatureOf(view, ctx)).producer ?? null,
     }),
     metadata: t.field({
       type: [MetadataEntry],
       description: "The ONNX file's metadata_props.",
-      resolve: async (view, _args, ctx) => Object.entries((await lookupOf(view, ctx)).info.metadataProps ?? {}),
+      resolve: async (view, _args, ctx) => Object.entries((await signatureOf(view, ctx)).metadataProps ?? {}),
     }),
     onnxVersion: t.string({
       nullable: true,

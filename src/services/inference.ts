@@ -10,7 +10,7 @@ import type { WireTensor } from "../inference/worker-protocol.js";
 import type { Logger } from "../logger.js";
 import { formatModelRef, type ModelRef, parseModelRef } from "../model-ref.js";
 import type { Metrics } from "../observability/metrics.js";
-import { FileFacts } from "../registries/local/file-facts.js";
+import { FileFacts } from "../onnx/file-facts.js";
 
 export type TensorEncoding = "JSON" | "BASE64";
 

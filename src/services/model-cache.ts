@@ -1,8 +1,12 @@
+import { stat } from "node:fs/promises";
 import type { CacheStore } from "../cache/cache-store.js";
 import { type CachedModelUsage, measureCache, removeModelFolder } from "../cache/cache-usage.js";
 import { unsafePathReason } from "../cache/safe-path.js";
 import { InvalidInput, ModelNotCached } from "../errors.js";
+import { chooseModelFile } from "../inference/choose-model-file.js";
 import { formatModelRef, type ModelRef } from "../model-ref.js";
+import { FileFacts } from "../onnx/file-facts.js";
+import type { OnnxMetadata } from "../onnx/read-metadata.js";
 import type { RegistrySet } from "../registries/registry-set.js";
 import type { ModelFile } from "../registries/types.js";
 import { DEFAULT_BRANCH } from "./pulls/pull-plan.js";
@@ -26,6 +30,8 @@ export interface RemovedModel {
  * local folder registry are always "cached": their files are already on this machine.
  */
 export class ModelCache {
+  private readonly facts = new FileFacts();
+
   constructor(
     private readonly registries: RegistrySet,
     private readonly store: CacheStore,
@@ -64,6 +70,26 @@ export class ModelCache {
     if (!(await this.store.snapshotEntry(dir, snapshot, path))) return null;
     await this.store.touch(dir);
     return dir.snapshotFile(snapshot, path);
+  }
+
+  /**
+   * The signature and metadata of a cached model's ONNX file (the one inference would run), for
+   * registries that publish none: read from the protobuf once per file version; null when the
+   * model is not cached, has no single ONNX file, or the file is unreadable.
+   */
+  async signature(ref: ModelRef): Promise<OnnxMetadata | null> {
+    if (this.registries.get(ref.registry).localPath) return null;
+    const files = await this.cachedFiles(ref).catch(() => null);
+    if (!files) return null;
+    let path: string | null;
+    try {
+      path = await this.localFile(ref, chooseModelFile(formatModelRef(ref), files, null).path);
+    } catch {
+      return null;
+    }
+    if (!path) return null;
+    const facts = await this.facts.onnx(path, await stat(path));
+    return "metadata" in facts ? facts.metadata : null;
   }
 
   async report(): Promise<CacheReport> {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { FileNotFound, ModelNotFound, RevisionNotFound } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
+import { FileFacts } from "../../onnx/file-facts.js";
 import { searchInMemory } from "../in-memory-search.js";
 import type {
   FileDownload,
@@ -14,7 +15,6 @@ import type {
   SearchPage,
   SearchParams,
 } from "../types.js";
-import { FileFacts } from "./file-facts.js";
 import { type LocalModelEntry, scanModelFolder } from "./model-folder.js";
 
 /** The optional `model.json` beside a folder model's `model.onnx`. */

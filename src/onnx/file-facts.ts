@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, type Stats } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
-import { type OnnxMetadata, readOnnxMetadata } from "../../onnx/read-metadata.js";
+import { type OnnxMetadata, readOnnxMetadata } from "./read-metadata.js";
 
 /** A model file's metadata, or why it could not be read. */
 export type OnnxFacts = { sha256: string; metadata: OnnxMetadata } | { sha256: string | null; brokenReason: string };

@@ -1,0 +1,95 @@
+import { createHash } from "node:crypto";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { buildOnnxModel } from "../src/onnx/build-model.js";
+import { FileServer } from "./helpers/file-server.js";
+import { pullToEnd } from "./helpers/pulls.js";
+import { startTestApp, type TestApp } from "./helpers/test-app.js";
+import { type ManifestServer, REAL_ENTRIES, startManifestServer } from "./helpers/zoo-manifest-server.js";
+
+let gateway: TestApp | undefined;
+let manifest: ManifestServer | undefined;
+let files: FileServer | undefined;
+afterEach(async () => {
+  await gateway?.close();
+  await manifest?.close();
+  await files?.close();
+});
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** A generated model whose signature only its file knows (as for zoo entries without io_ports). */
+const generated = Buffer.from(
+  buildOnnxModel({
+    inputs: [{ name: "pixels", elementType: "FLOAT32", shape: ["N", 3, 8, 8] }],
+    outputs: [{ name: "pixels_out", elementType: "FLOAT32", shape: ["N", 3, 8, 8] }],
+    nodes: [{ op: "Identity", inputs: ["pixels"], outputs: ["pixels_out"] }],
+  }),
+);
+
+function entry(model: string, path: string, bytes: Buffer, withPorts: boolean) {
+  return {
+    model,
+    model_path: path,
+    onnx_version: "1.14",
+    opset_version: 17,
+    metadata: {
+      model_sha: sha256(bytes),
+      model_bytes: bytes.length,
+      tags: ["vision", "classification"],
+      ...(withPorts
+        ? { io_ports: { inputs: [{ name: "pixels", shape: ["N", 3, 8, 8], type: "tensor(float)" }], outputs: [] } }
+        : {}),
+    },
+  };
+}
+
+async function startZoo(entries: unknown[]) {
+  manifest = await startManifestServer(JSON.stringify(entries));
+  files = await FileServer.start();
+  gateway = await startTestApp({
+    env: { REGISTRIES: "onnx-zoo", ONNX_ZOO_MANIFEST_URL: manifest.url, ONNX_ZOO_FILES_URL: `${files.url}/zoo` },
+  });
+  return gateway;
+}
+
+const MODEL = `query($ref: String!) { model(ref: $ref) { cached inputs { name elementType shape } } }`;
+
+describe("pulling from the ONNX Model Zoo", () => {
+  it("pulls a model from the zoo's mirror, verifies its sha256, and reads the signature its entry lacks from the file", async () => {
+    const app = await startZoo([entry("Gen-NoPorts", "validated/gen/gen-17.onnx", generated, false)]);
+    files?.serve("/zoo/validated/gen/gen-17.onnx", generated);
+    const before = await app.graphql<{ model: { cached: boolean; inputs: unknown } }>(MODEL, {
+      ref: "onnx-zoo:Gen-NoPorts",
+    });
+
+    const pull = await pullToEnd(app, "onnx-zoo:Gen-NoPorts");
+    const after = await app.graphql<{ model: { cached: boolean; inputs: unknown } }>(MODEL, {
+      ref: "onnx-zoo:Gen-NoPorts",
+    });
+
+    expect(before.data?.model).toEqual({ cached: false, inputs: null });
+    expect(pull).toMatchObject({
+      status: "SUCCEEDED",
+      files: [{ path: "gen-17.onnx", status: "VERIFIED", sha256: sha256(generated) }],
+    });
+    expect(after.data?.model).toEqual({
+      cached: true,
+      inputs: [{ name: "pixels", elementType: "FLOAT32", shape: ["N", 3, 8, 8] }],
+    });
+  });
+
+  it("fails a real entry served with other bytes with INTEGRITY_ERROR and keeps nothing", async () => {
+    const mnist = REAL_ENTRIES.find((e) => e.model === "MNIST-12");
+    expect(mnist).toBeDefined();
+    const app = await startZoo(REAL_ENTRIES);
+    files?.serve(`/zoo/${mnist?.model_path}`, Buffer.alloc(mnist?.metadata.model_bytes ?? 0, 7));
+
+    const pull = await pullToEnd(app, "onnx-zoo:MNIST-12");
+    const cached = await readdir(join(app.dataDir, "cache"), { recursive: true, withFileTypes: true }).catch(() => []);
+
+    expect(pull).toMatchObject({ status: "FAILED", errorCode: "INTEGRITY_ERROR" });
+    expect(cached.filter((entry) => !entry.isDirectory()).map((entry) => entry.name)).toEqual([]);
+  });
+});
