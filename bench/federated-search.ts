@@ -1,6 +1,7 @@
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakeRegistry, fakeModels } from "../tests/helpers/fake-registry.js";
 import { median, startBenchApp, timed } from "./bench-app.js";
+import { reportFigure } from "./report.js";
 
 /**
  * Federated search latency against the slowest registry alone (the fan-out should cost about
@@ -50,4 +51,10 @@ console.log(`  all three:        ${median(federated).toFixed(1)} ms`);
 console.log(`  slowest alone:    ${median(alone).toFixed(1)} ms`);
 console.log(`  ratio:            ${(median(federated) / median(alone)).toFixed(3)}`);
 console.log(`50 references over ${registries.length} registries -> ${batches.join("; ")}`);
+reportFigure({
+  figure: `federated search over registries of ${DELAYS_MS.join(", ")} ms`,
+  measured: `${median(federated).toFixed(0)} ms`,
+  baseline: `the ${DELAYS_MS.at(-1)} ms registry alone: ${median(alone).toFixed(0)} ms`,
+  ratio: median(federated) / median(alone),
+});
 await bench.close();

@@ -1,5 +1,6 @@
 import autocannon from "autocannon";
 import { median } from "./bench-app.js";
+import { reportFigure } from "./report.js";
 import { spawnServer } from "./spawn-server.js";
 
 /**
@@ -24,7 +25,7 @@ async function requestsPerSecond(url: string, query: string): Promise<number> {
   return result.requests.average;
 }
 
-export async function modelThroughput(): Promise<{ bare: number; gateway: number; ratio: number }> {
+async function modelThroughput(): Promise<{ bare: number; gateway: number; ratio: number }> {
   const bare = await spawnServer("bare-yoga.ts");
   const gateway = await spawnServer("cached-gateway.ts");
   const bareRuns: number[] = [];
@@ -46,9 +47,15 @@ export async function modelThroughput(): Promise<{ bare: number; gateway: number
   return { bare: median(bareRuns), gateway: median(gatewayRuns), ratio: median(gatewayRuns) / median(bareRuns) };
 }
 
-if (process.argv[1]?.endsWith("model-throughput.ts")) {
+{
   const { bare, gateway, ratio } = await modelThroughput();
   console.log(
     `cached model(ref) queries/s: gateway ${gateway.toFixed(0)}, bare yoga { __typename } ${bare.toFixed(0)}, ratio ${ratio.toFixed(3)}`,
   );
+  reportFigure({
+    figure: "cached model(ref) queries per second",
+    measured: `${gateway.toFixed(0)} req/s`,
+    baseline: `bare graphql-yoga { __typename }: ${bare.toFixed(0)} req/s`,
+    ratio,
+  });
 }

@@ -11,6 +11,7 @@ import { createLogger } from "../src/logger.js";
 import { formatModelRef, type ModelRef } from "../src/model-ref.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import type { ModelFile, ModelManager } from "../src/registries/types.js";
+import { reportFigure } from "./report.js";
 import { spawnServer } from "./spawn-server.js";
 
 /**
@@ -128,6 +129,12 @@ async function main(): Promise<void> {
     console.log(`median engine: ${engineMedian.toFixed(0)} MiB/s`);
     console.log(`median curl:   ${curlMedian.toFixed(0)} MiB/s`);
     console.log(`ratio engine/curl: ${((engineMedian / curlMedian) * 100).toFixed(0)}% (target: at least 80%)`);
+    reportFigure({
+      figure: `pull throughput, ${sizeMiB} MiB with sha256`,
+      measured: `${engineMedian.toFixed(0)} MiB/s`,
+      baseline: `curl: ${curlMedian.toFixed(0)} MiB/s`,
+      ratio: engineMedian / curlMedian,
+    });
   } finally {
     server?.kill();
     await rm(dir, { recursive: true, force: true });
