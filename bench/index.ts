@@ -7,7 +7,14 @@ import type { Figure } from "./report.js";
  * `npm run bench`: every benchmark in its own process, one after another (they would disturb each
  * other's timings), then one table of each figure against the baseline measured in the same run.
  */
-const BENCHES = ["model-throughput.ts", "sql-statements.ts", "federated-search.ts", "pull.ts", "inference.ts"];
+const BENCHES = [
+  "model-throughput.ts",
+  "sql-statements.ts",
+  "federated-search.ts",
+  "pull.ts",
+  "inference.ts",
+  "rejections.ts",
+];
 const tsx = join(import.meta.dirname, "../node_modules/.bin/tsx");
 
 function run(script: string): Promise<Figure[]> {

@@ -51,7 +51,7 @@ export function createGateway(services: Services, config: Config): Gateway {
       metricsEndpoint(services.metrics),
       supportedMediaTypes(),
       bodyLimit(config.limits.bodyBytes),
-      queryLimits(config),
+      ...queryLimits(config),
       ...(config.server.graphiql ? [] : [useDisableIntrospection() as Plugin]),
     ] as Array<Plugin<GatewayContext & ServerContext>>,
   });

@@ -1,27 +1,42 @@
-import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import { blockFieldSuggestionsPlugin } from "@escape.tech/graphql-armor-block-field-suggestions";
+import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
+import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
+import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
+import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import type { GraphQLArmorCallbackConfiguration } from "@escape.tech/graphql-armor-types";
-import type { ValidationContext } from "graphql";
+import { type ValidationContext, validate } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import type { Config } from "../config.js";
 
 type Limit = "depth" | "cost" | "aliases" | "directives" | "tokens";
 
 /**
- * GraphQL Armor's checks (depth, cost, aliases, directives, tokens), run while parsing and
- * validating, before any resolver: an abusive query is refused for the price of its parse. Each
- * refusal carries QUERY_LIMIT_EXCEEDED and the limit's name; field suggestions are hidden outside
- * development so the schema cannot be guessed by typos.
+ * GraphQL Armor's bounds on a query — tokens while parsing; depth, cost, aliases and directives
+ * before the standard validation rules — so an abusive query is refused before the expensive rules
+ * (overlapping-field checks grow with the square of the aliases) or any resolver run. Each
+ * refusal carries QUERY_LIMIT_EXCEEDED and the limit's name. Field suggestions are hidden outside
+ * development, so the schema cannot be guessed by typos.
  */
-export function queryLimits(config: Config): Plugin {
+export function queryLimits(config: Config): Plugin[] {
   const { limits } = config;
-  return EnvelopArmorPlugin({
-    maxDepth: { n: limits.depth, ignoreIntrospection: true, flattenFragments: true, ...refuse("depth") },
-    costLimit: { maxCost: limits.cost, ignoreIntrospection: true, ...refuse("cost") },
-    maxAliases: { n: limits.aliases, ...refuse("aliases") },
-    maxDirectives: { n: limits.directives, ...refuse("directives") },
-    maxTokens: { n: limits.tokens, ...refuse("tokens") },
-    blockFieldSuggestion: { enabled: config.env !== "development" },
-  }) as Plugin;
+  const rules = [
+    maxDepthRule({ n: limits.depth, ignoreIntrospection: true, flattenFragments: true, ...refuse("depth") }),
+    costLimitRule({ maxCost: limits.cost, ignoreIntrospection: true, ...refuse("cost") }),
+    maxAliasesRule({ n: limits.aliases, ...refuse("aliases") }),
+    maxDirectivesRule({ n: limits.directives, ...refuse("directives") }),
+  ];
+  const boundsFirst: Plugin = {
+    onValidate({ params, setResult }) {
+      const refusals = validate(params.schema, params.documentAST, rules);
+      if (refusals.length > 0) setResult(refusals);
+    },
+  };
+  return [
+    maxTokensPlugin({ n: limits.tokens, ...refuse("tokens") }) as Plugin,
+    boundsFirst,
+    ...(config.env === "development" ? [] : [blockFieldSuggestionsPlugin() as Plugin]),
+  ];
 }
 
 /** Replaces Armor's own error (no code, a "Syntax Error:" prefix) with a coded one. */
