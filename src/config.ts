@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { databaseUrl } from "./db/database-url.js";
@@ -92,7 +93,10 @@ const environment = z.object({
     ),
   SESSION_CACHE_SIZE: integer(1, 1000, 4),
   INFERENCE_MAX_BYTES: integer(1, 2 ** 31, 16 * 1024 * 1024),
-  INFERENCE_WORKERS: integer(1, 64, 2),
+  // One core stays with the event loop: inference must not stall the server.
+  INFERENCE_WORKERS: integer(1, 64, Math.max(1, Math.min(4, availableParallelism() - 1))),
+  /** Threads one session computes with; 0 shares the cores the event loop leaves among the workers. */
+  INFERENCE_THREADS: integer(0, 256, 0),
   CACHE_DIR: z.string().min(1).optional(),
   PULL_CONCURRENCY: integer(1, 64, 4),
   PULL_STALL_TIMEOUT_MS: integer(100, 3_600_000, 30_000),
@@ -156,6 +160,8 @@ export interface Config {
     readonly maxInputBytes: number;
     /** Worker threads that hold sessions and run them off the event loop. */
     readonly workers: number;
+    /** ONNX Runtime's intra-op threads per session. */
+    readonly intraOpThreads: number;
   };
   readonly pulls: {
     /** The content-addressed model cache (CACHE_DIR, by default `<DATA_DIR>/cache`). */
@@ -229,6 +235,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionCacheSize: e.SESSION_CACHE_SIZE,
       maxInputBytes: e.INFERENCE_MAX_BYTES,
       workers: e.INFERENCE_WORKERS,
+      intraOpThreads:
+        e.INFERENCE_THREADS || Math.max(1, Math.floor((availableParallelism() - 1) / e.INFERENCE_WORKERS)),
     },
     pulls: {
       cacheDir: resolve(e.CACHE_DIR ?? `${dataDir}/cache`),

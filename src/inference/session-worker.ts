@@ -35,7 +35,11 @@ const handlers: Handlers = {
     return null;
   },
   async load({ id, path, provider }) {
-    const session = await ort.InferenceSession.create(path, { executionProviders: [provider] });
+    const session = await ort.InferenceSession.create(path, {
+      executionProviders: [provider],
+      intraOpNumThreads: settings.intraOpThreads,
+      interOpNumThreads: 1,
+    });
     sessions.set(id, session);
     return {
       inputs: session.inputMetadata.map(specOf),

@@ -44,6 +44,8 @@ export type WorkerReply = { id: number; ok: true; value: unknown } | { id: numbe
 export interface WorkerSettings {
   /** onnxruntime's own log level: "fatal" keeps errors it also throws off stderr. */
   ortLogLevel: "verbose" | "info" | "warning" | "error" | "fatal";
+  /** Threads each session computes with (INFERENCE_THREADS). */
+  intraOpThreads: number;
 }
 
 /** The buffers of tensors, for a postMessage transfer list. */
