@@ -28,6 +28,18 @@ const integer = (min: number, max: number, fallback: number) =>
 const boolean = (fallback: boolean) =>
   z.stringbool({ error: "must be true or false (also accepted: 1/0, yes/no, on/off)" }).default(fallback);
 
+/** A comma-separated list of known names (any case), all of them by default, at least one. */
+const namesOf = <const T extends readonly [string, ...string[]]>(names: T, what: string) =>
+  z
+    .string()
+    .default(names.join(","))
+    .transform((value) => csv(value.toLowerCase()))
+    .pipe(
+      z
+        .array(z.enum(names, { error: `each ${what} must be one of ${names.join(", ")}` }))
+        .min(1, { error: `must name at least one ${what}` }),
+    );
+
 const httpUrl = () =>
   z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).transform((value) => value.replace(/\/+$/, ""));
 
@@ -45,11 +57,7 @@ const environment = z.object({
   DATA_DIR: z.string().min(1).default("./data"),
   LOCAL_MODELS_DIR: z.string().min(1).default("./models"),
   SEED_SAMPLE_MODELS: boolean(true),
-  REGISTRIES: z
-    .string()
-    .default(REGISTRY_NAMES.join(","))
-    .transform(csv)
-    .pipe(z.array(z.enum(REGISTRY_NAMES, { error: `each name must be one of ${REGISTRY_NAMES.join(", ")}` }))),
+  REGISTRIES: namesOf(REGISTRY_NAMES, "registry"),
   REGISTRY_TIMEOUT_MS: integer(1, 600_000, 10_000),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -78,19 +86,7 @@ const environment = z.object({
   MAX_DIRECTIVES: integer(0, 10_000, 50),
   MAX_TOKENS: integer(10, 10_000_000, 1000),
   MAX_BODY_BYTES: integer(1024, 2 ** 30, 32 * 2 ** 20),
-  EXECUTION_PROVIDERS: z
-    .string()
-    .default(EXECUTION_PROVIDER_NAMES.join(","))
-    .transform((value) => csv(value.toLowerCase()))
-    .pipe(
-      z
-        .array(
-          z.enum(EXECUTION_PROVIDER_NAMES, {
-            error: `each provider must be one of ${EXECUTION_PROVIDER_NAMES.join(", ")}`,
-          }),
-        )
-        .min(1, { error: "must name at least one execution provider" }),
-    ),
+  EXECUTION_PROVIDERS: namesOf(EXECUTION_PROVIDER_NAMES, "execution provider"),
   SESSION_CACHE_SIZE: integer(1, 1000, 4),
   INFERENCE_MAX_BYTES: integer(1, 2 ** 31, 16 * 1024 * 1024),
   // One core stays with the event loop: inference must not stall the server.
