@@ -12,7 +12,6 @@ import type { WorkerSettings } from "./inference/worker-protocol.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./observability/metrics.js";
 import { createRegistries } from "./registries/index.js";
-import { seedSampleModels } from "./registries/local/sample-models.js";
 import type { RegistrySet } from "./registries/registry-set.js";
 import { MutationRateLimiter } from "./security/mutation-rate-limit.js";
 import { createGateway, type Gateway } from "./server.js";
@@ -48,12 +47,14 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const logger = overrides.logger ?? createLogger(config.logLevel);
   await migrateDatabase(config.dataDir);
   const db = await openDatabase(config.databaseUrl, overrides.onQuery);
-  if (config.registries.local.seedSamples && (await seedSampleModels(config.registries.local.dir))) {
-    logger.info({ dir: config.registries.local.dir }, "seeded the local model folder with sample models");
-  }
   const registries =
     overrides.registries ??
-    createRegistries({ config, logger, fetch: overrides.fetch ?? fetch, documents: new PrismaDocumentStore(db) });
+    (await createRegistries(config.registries.instances, {
+      logger,
+      fetch: overrides.fetch ?? fetch,
+      documents: new PrismaDocumentStore(db),
+      timeoutMs: config.registries.timeoutMs,
+    }));
   const monitor = new RegistryMonitor();
   const metrics = new Metrics();
   const calls = new RegistryCalls(monitor, metrics, logger, config.registries.timeoutMs);

@@ -1,32 +1,15 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { boolean, csv, integer } from "./config/env-values.js";
+import { type ConfigProblem, registryInstances } from "./config/registry-instances.js";
 import { databaseUrl } from "./db/database-url.js";
+import { REGISTRY_KINDS } from "./registries/kinds.js";
+import type { RegistryInstance } from "./registries/registry-kind.js";
 import { type ApiKey, apiKeysVariable } from "./security/api-keys.js";
-
-/** Names of the registries the gateway knows, as they appear in model references (`hf:org/name`). */
-export const REGISTRY_NAMES = ["local", "hf", "onnx-zoo"] as const;
-export type RegistryName = (typeof REGISTRY_NAMES)[number];
 
 /** ONNX Runtime execution providers the gateway can use, in AUTO's default order (fastest first). */
 export const EXECUTION_PROVIDER_NAMES = ["cuda", "webgpu", "cpu"] as const;
-
-const csv = (value: string) =>
-  value
-    .split(",")
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-
-const integer = (min: number, max: number, fallback: number) =>
-  z.coerce
-    .number({ error: "must be a number" })
-    .int({ error: "must be a whole number" })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` })
-    .default(fallback);
-
-const boolean = (fallback: boolean) =>
-  z.stringbool({ error: "must be true or false (also accepted: 1/0, yes/no, on/off)" }).default(fallback);
 
 /** A comma-separated list of known names (any case), all of them by default, at least one. */
 const namesOf = <const T extends readonly [string, ...string[]]>(names: T, what: string) =>
@@ -40,11 +23,6 @@ const namesOf = <const T extends readonly [string, ...string[]]>(names: T, what:
         .min(1, { error: `must name at least one ${what}` }),
     );
 
-const httpUrl = () =>
-  z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).transform((value) => value.replace(/\/+$/, ""));
-
-const url = (fallback: string) => httpUrl().default(fallback);
-
 /** Every environment variable the gateway reads, with its default. README.md documents each. */
 const environment = z.object({
   NODE_ENV: z
@@ -55,9 +33,10 @@ const environment = z.object({
   HOST: z.string().min(1).default("localhost"),
   PORT: integer(0, 65535, 4000),
   DATA_DIR: z.string().min(1).default("./data"),
-  LOCAL_MODELS_DIR: z.string().min(1).default("./models"),
-  SEED_SAMPLE_MODELS: boolean(true),
-  REGISTRIES: namesOf(REGISTRY_NAMES, "registry"),
+  /** Names of the registries to enable (checked against the instances known); each instance's own default when unset. */
+  REGISTRIES: z.string().optional(),
+  /** A JSON or YAML file declaring more registry instances (see README). */
+  REGISTRIES_FILE: z.string().optional(),
   REGISTRY_TIMEOUT_MS: integer(1, 600_000, 10_000),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -66,17 +45,6 @@ const environment = z.object({
     .default("info"),
   CORS_ORIGINS: z.string().default("").transform(csv),
   GRAPHIQL: boolean(true),
-  HF_ENDPOINT: url("https://huggingface.co"),
-  HF_TOKEN: z.string().trim().optional(),
-  HUGGING_FACE_HUB_TOKEN: z.string().trim().optional(),
-  HF_CACHE_TTL_SECONDS: integer(0, 30 * 24 * 3600, 600),
-  HF_MAX_RETRIES: integer(0, 10, 3),
-  HF_RETRY_BACKOFF_MS: integer(1, 60_000, 500),
-  HF_RETRY_BUDGET_MS: integer(0, 600_000, 5_000),
-  ONNX_ZOO_MANIFEST_URL: url("https://raw.githubusercontent.com/onnx/models/main/ONNX_HUB_MANIFEST.json"),
-  ONNX_ZOO_MANIFEST_TTL_SECONDS: integer(0, 31_536_000, 3600),
-  /** Defaults to the zoo's mirror under HF_ENDPOINT, so a Hub mirror serves the zoo's files too. */
-  ONNX_ZOO_FILES_URL: httpUrl().optional(),
   GATEWAY_API_KEYS: apiKeysVariable,
   MUTATION_RATE_LIMIT: integer(1, 1_000_000, 30),
   // GraphQL Armor's defaults, but depth 8: a Relay connection alone takes two levels.
@@ -98,8 +66,13 @@ const environment = z.object({
   PULL_STALL_TIMEOUT_MS: integer(100, 3_600_000, 30_000),
 });
 
+/** Each kind of registry brings the variables of its built-in instance (HF_*, ONNX_ZOO_*, …). */
+const registryEnvironment = z.object(
+  Object.assign({}, ...Object.values(REGISTRY_KINDS).map((kind) => kind.environment)) as z.ZodRawShape,
+);
+
 /** Variables whose values are never echoed, not even in configuration errors. */
-const SECRETS = new Set(["GATEWAY_API_KEYS", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"]);
+const SECRETS = new Set(["GATEWAY_API_KEYS", ...Object.values(REGISTRY_KINDS).flatMap((kind) => kind.secrets)]);
 
 type Environment = z.infer<typeof environment>;
 export type ExecutionProviderName = (typeof EXECUTION_PROVIDER_NAMES)[number];
@@ -117,21 +90,11 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string;
   readonly registries: {
-    readonly enabled: readonly RegistryName[];
+    /** Names of the enabled instances. */
+    readonly enabled: readonly string[];
     readonly timeoutMs: number;
-    readonly local: { readonly dir: string; readonly seedSamples: boolean };
-    readonly hf: {
-      readonly endpoint: string;
-      /** Sent as a bearer token to the endpoint's own host only; null for anonymous calls. */
-      readonly token: string | null;
-      readonly cacheTtlSeconds: number;
-      readonly maxRetries: number;
-      /** First retry delay; each further retry doubles it (with jitter). */
-      readonly retryBackoffMs: number;
-      /** The most time one call may spend waiting for retries and rate-limit resets. */
-      readonly retryBudgetMs: number;
-    };
-    readonly onnxZoo: { readonly manifestUrl: string; readonly manifestTtlMs: number; readonly filesUrl: string };
+    /** Every registry instance known, enabled or not, built-in ones first. */
+    readonly instances: readonly RegistryInstance[];
   };
   readonly security: {
     /** With none, the gateway is open but listens on (and answers) loopback only. */
@@ -178,20 +141,31 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const parsed = environment.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0]);
-      const shown = SECRETS.has(name) ? "[redacted]" : JSON.stringify(env[name]);
-      return `  ${name}=${shown}: ${issue.message}`;
-    });
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  const registryVariables = registryEnvironment.safeParse(present);
+  const issues = [...(parsed.error?.issues ?? []), ...(registryVariables.error?.issues ?? [])];
+  if (!parsed.success || !registryVariables.success) {
+    fail(
+      issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return {
+          where: `${name}=${SECRETS.has(name) ? "[redacted]" : JSON.stringify(env[name])}`,
+          message: issue.message,
+        };
+      }),
+    );
   }
   const e = parsed.data;
   if (e.GATEWAY_API_KEYS.length === 0 && !isLoopback(e.HOST)) {
-    throw new ConfigError(
-      `Invalid configuration:\n  HOST=${JSON.stringify(e.HOST)}: without GATEWAY_API_KEYS the gateway only listens on a loopback address (localhost, 127.0.0.1, ::1); set API keys to serve other hosts`,
-    );
+    fail([
+      {
+        where: `HOST=${JSON.stringify(e.HOST)}`,
+        message:
+          "without GATEWAY_API_KEYS the gateway only listens on a loopback address (localhost, 127.0.0.1, ::1); set API keys to serve other hosts",
+      },
+    ]);
   }
+  const { instances, problems } = registryInstances(registryVariables.data, present);
+  if (problems.length > 0) fail(problems);
   const dataDir = resolve(e.DATA_DIR);
   return deepFreeze({
     env: e.NODE_ENV,
@@ -200,22 +174,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     databaseUrl: databaseUrl({ DATA_DIR: dataDir }),
     registries: {
-      enabled: [...new Set(e.REGISTRIES)],
+      enabled: instances.filter((instance) => instance.enabled).map((instance) => instance.name),
       timeoutMs: e.REGISTRY_TIMEOUT_MS,
-      local: { dir: resolve(e.LOCAL_MODELS_DIR), seedSamples: e.SEED_SAMPLE_MODELS },
-      hf: {
-        endpoint: e.HF_ENDPOINT,
-        token: e.HF_TOKEN || e.HUGGING_FACE_HUB_TOKEN || null,
-        cacheTtlSeconds: e.HF_CACHE_TTL_SECONDS,
-        maxRetries: e.HF_MAX_RETRIES,
-        retryBackoffMs: e.HF_RETRY_BACKOFF_MS,
-        retryBudgetMs: e.HF_RETRY_BUDGET_MS,
-      },
-      onnxZoo: {
-        manifestUrl: e.ONNX_ZOO_MANIFEST_URL,
-        manifestTtlMs: e.ONNX_ZOO_MANIFEST_TTL_SECONDS * 1000,
-        filesUrl: e.ONNX_ZOO_FILES_URL ?? `${e.HF_ENDPOINT}/onnxmodelzoo/legacy_models/resolve/main`,
-      },
+      instances,
     },
     security: { apiKeys: e.GATEWAY_API_KEYS, mutationsPerMinute: e.MUTATION_RATE_LIMIT },
     limits: {
@@ -240,6 +201,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       stallTimeoutMs: e.PULL_STALL_TIMEOUT_MS,
     },
   });
+}
+
+function fail(problems: readonly ConfigProblem[]): never {
+  throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p.where}: ${p.message}`).join("\n")}`);
 }
 
 export function isLoopback(host: string): boolean {

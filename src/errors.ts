@@ -25,7 +25,10 @@ export type ErrorCode =
   | "UNSUPPORTED_MEDIA_TYPE"
   | "QUERY_LIMIT_EXCEEDED"
   | "UNSAFE_PATH"
-  | "PULL_NOT_FOUND";
+  | "PULL_NOT_FOUND"
+  | "MODEL_NOT_READY"
+  | "ARTIFACTS_UNREACHABLE"
+  | "UNSUPPORTED_MODEL_FORMAT";
 
 /** Extra facts a client can act on; every field is optional and safe to expose. */
 export interface ErrorDetails {
@@ -189,5 +192,33 @@ export class InsufficientStorage extends GatewayError {
 export class PullNotFound extends GatewayError {
   constructor(id: string) {
     super("PULL_NOT_FOUND", `There is no pull with id "${id}"; the pulls query lists them.`, { field: "id" });
+  }
+}
+
+/** The registry has the model version but not ready to download (MLflow: PENDING or FAILED registration). */
+export class ModelNotReady extends RegistryError {
+  constructor(ref: string, why: string, details: ErrorDetails = {}) {
+    super("MODEL_NOT_READY", `Model ${ref} cannot be pulled yet: ${why}`, { ...details, ref });
+  }
+}
+
+/** The model's files live in a store the gateway cannot read through its registry. */
+export class ArtifactsUnreachable extends RegistryError {
+  constructor(ref: string, why: string, details: ErrorDetails = {}) {
+    super("ARTIFACTS_UNREACHABLE", `The files of ${ref} cannot be read through the registry: ${why}`, {
+      ...details,
+      ref,
+    });
+  }
+}
+
+/** The gateway can list and pull the model, but not run it (a GGUF or TensorFlow model). */
+export class UnsupportedModelFormat extends GatewayError {
+  constructor(ref: string, format: string, details: ErrorDetails = {}) {
+    super(
+      "UNSUPPORTED_MODEL_FORMAT",
+      `Model ${ref} is a ${format} model; runInference runs ONNX models only (it can still be searched, inspected and pulled).`,
+      { ...details, ref },
+    );
   }
 }

@@ -9,12 +9,14 @@ export interface ModelRef {
 }
 
 export const MODEL_REF_FORM =
-  "<registry>:<id>[@<revision>], e.g. local:mlp-classifier, hf:org/name@main or onnx-zoo:MNIST-12";
+  "<registry>:<id>[@<revision>], e.g. local:mlp-classifier, hf:org/name@main or onnx-zoo:MNIST-12 (write %, @ and spaces as %25, %40 and %20)";
 
 const MAX_REF_LENGTH = 512;
 const REGISTRY = /^[a-z][a-z0-9-]*$/;
-// Ids and revisions are checked in full by each registry; here only what no registry accepts.
+// Ids and revisions are checked in full by each registry; here only what no reference holds as
+// it is. Those characters (and %) are written percent-escaped, as in a URL: `local:my%20model`.
 const FORBIDDEN = /[\s\p{Cc}@]/u;
+const ESCAPED = /[%@\s\p{Cc}]/gu;
 
 /** Parses a model reference, or throws BAD_USER_INPUT naming the accepted form. */
 export function parseModelRef(text: string): ModelRef {
@@ -24,6 +26,13 @@ export function parseModelRef(text: string): ModelRef {
     });
   };
   if (text.length > MAX_REF_LENGTH) fail(`longer than ${MAX_REF_LENGTH} characters`);
+  const unescape = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return fail(`the ${what} has a % that does not start an escape such as %20 (write a % itself as %25)`);
+    }
+  };
   const colon = text.indexOf(":");
   if (colon < 0) fail("missing the registry prefix");
   const registry = text.slice(0, colon);
@@ -37,10 +46,18 @@ export function parseModelRef(text: string): ModelRef {
   if (revision !== null && (revision.length === 0 || FORBIDDEN.test(revision))) {
     fail("the revision after @ is empty or contains whitespace or control characters");
   }
-  return { registry, id, revision };
+  return {
+    registry,
+    id: unescape(id, "model id"),
+    revision: revision === null ? null : unescape(revision, "revision"),
+  };
 }
 
 /** The canonical text of a reference; `parseModelRef(formatModelRef(r))` gives `r` back. */
 export function formatModelRef(ref: ModelRef): string {
-  return `${ref.registry}:${ref.id}${ref.revision === null ? "" : `@${ref.revision}`}`;
+  return `${ref.registry}:${escape(ref.id)}${ref.revision === null ? "" : `@${escape(ref.revision)}`}`;
+}
+
+function escape(part: string): string {
+  return part.replace(ESCAPED, (character) => encodeURIComponent(character));
 }

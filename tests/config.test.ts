@@ -1,5 +1,20 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { type Config, ConfigError, loadConfig } from "../src/config.js";
+
+function instance(config: Config, name: string) {
+  const found = config.registries.instances.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`no registry ${name}`);
+  return found;
+}
+
+async function registriesFile(name: string, text: string): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), "gateway-config-")), name);
+  await writeFile(path, text);
+  return path;
+}
 
 describe("configuration", () => {
   it("has working defaults for every variable", () => {
@@ -10,20 +25,26 @@ describe("configuration", () => {
     expect(config.databaseUrl).toMatch(/^file:.*\/data\/gateway\.db$/);
     expect(config.registries.enabled).toEqual(["local", "hf", "onnx-zoo"]);
     expect(config.registries.timeoutMs).toBe(10_000);
-    expect(config.registries.local.dir).toMatch(/\/models$/);
-    expect(Object.isFrozen(config.registries.local)).toBe(true);
-    expect(config.registries.onnxZoo).toEqual({
-      manifestUrl: "https://raw.githubusercontent.com/onnx/models/main/ONNX_HUB_MANIFEST.json",
-      manifestTtlMs: 3_600_000,
-      filesUrl: "https://huggingface.co/onnxmodelzoo/legacy_models/resolve/main",
+    expect(instance(config, "local")).toMatchObject({
+      kind: "local-folder",
+      enabled: true,
+      endpoint: expect.stringMatching(/\/models$/),
+      settings: { seedSamples: true },
     });
-    expect(config.registries.hf).toEqual({
+    expect(Object.isFrozen(instance(config, "local"))).toBe(true);
+    expect(instance(config, "onnx-zoo")).toMatchObject({
+      kind: "onnx-zoo",
+      endpoint: "https://raw.githubusercontent.com/onnx/models/main/ONNX_HUB_MANIFEST.json",
+      settings: {
+        manifestTtlSeconds: 3600,
+        filesUrl: "https://huggingface.co/onnxmodelzoo/legacy_models/resolve/main",
+      },
+    });
+    expect(instance(config, "hf")).toMatchObject({
+      kind: "huggingface",
       endpoint: "https://huggingface.co",
-      token: null,
-      cacheTtlSeconds: 600,
-      maxRetries: 3,
-      retryBackoffMs: 500,
-      retryBudgetMs: 5000,
+      credentials: { token: null },
+      settings: { cacheTtlSeconds: 600, maxRetries: 3, retryBackoffMs: 500, retryBudgetMs: 5000 },
     });
   });
 
@@ -34,24 +55,29 @@ describe("configuration", () => {
       ONNX_ZOO_FILES_URL: "http://files.example/zoo/",
     });
 
-    expect(mirrored.registries.onnxZoo.filesUrl).toBe(
-      "https://hf-mirror.example/onnxmodelzoo/legacy_models/resolve/main",
-    );
-    expect(own.registries.onnxZoo.filesUrl).toBe("http://files.example/zoo");
+    expect(instance(mirrored, "onnx-zoo").settings).toMatchObject({
+      filesUrl: "https://hf-mirror.example/onnxmodelzoo/legacy_models/resolve/main",
+    });
+    expect(instance(own, "onnx-zoo").settings).toMatchObject({ filesUrl: "http://files.example/zoo" });
   });
 
   it("takes the Hugging Face token from HF_TOKEN, or else HUGGING_FACE_HUB_TOKEN, as the Hub's tools do", () => {
-    expect(loadConfig({ HF_TOKEN: "hf_a", HUGGING_FACE_HUB_TOKEN: "hf_b" }).registries.hf.token).toBe("hf_a");
-    expect(loadConfig({ HUGGING_FACE_HUB_TOKEN: "hf_b" }).registries.hf.token).toBe("hf_b");
-    expect(loadConfig({ HF_TOKEN: "" }).registries.hf.token).toBeNull();
+    const token = (env: Record<string, string>) => instance(loadConfig(env), "hf").credentials.token;
+    expect(token({ HF_TOKEN: "hf_a", HUGGING_FACE_HUB_TOKEN: "hf_b" })).toBe("hf_a");
+    expect(token({ HUGGING_FACE_HUB_TOKEN: "hf_b" })).toBe("hf_b");
+    expect(token({ HF_TOKEN: "" })).toBeNull();
   });
 
   it.each([
     ["PORT", "abc", /PORT="abc": must be a number/],
     ["PORT", "70000", /PORT="70000": must be at most 65535/],
     ["REGISTRY_TIMEOUT_MS", "0", /REGISTRY_TIMEOUT_MS="0": must be at least 1/],
-    ["REGISTRIES", "local,nope", /REGISTRIES="local,nope": each registry must be one of local, hf, onnx-zoo/],
-    ["REGISTRIES", ",", /REGISTRIES=",": must name at least one registry/],
+    [
+      "REGISTRIES",
+      "local,nope",
+      /REGISTRIES="local,nope": unknown registry nope; name one or more of local, hf, onnx-zoo/,
+    ],
+    ["REGISTRIES", ",", /REGISTRIES=",": name one or more of local, hf, onnx-zoo/],
     [
       "EXECUTION_PROVIDERS",
       "cpu,tpu",
@@ -88,5 +114,74 @@ describe("configuration", () => {
 
     expect(config.server.corsOrigins).toEqual(["https://a.example", "https://b.example"]);
     expect(config.server.graphiql).toBe(false);
+  });
+
+  it("declares more registry instances in a YAML REGISTRIES_FILE, credentials read from the variables it names", async () => {
+    const file = await registriesFile(
+      "registries.yaml",
+      `registries:
+  - name: hf-mirror
+    kind: huggingface
+    endpoint: https://hf-mirror.example/
+    credentials: { token: MIRROR_TOKEN }
+    settings: { cacheTtlSeconds: 30 }
+  - name: team-models
+    kind: local-folder
+    endpoint: /srv/models
+    enabled: false
+`,
+    );
+    const config = loadConfig({ REGISTRIES_FILE: file, MIRROR_TOKEN: "secret-token" });
+
+    expect(config.registries.enabled).toEqual(["local", "hf", "onnx-zoo", "hf-mirror"]);
+    expect(instance(config, "hf-mirror")).toEqual({
+      name: "hf-mirror",
+      kind: "huggingface",
+      enabled: true,
+      endpoint: "https://hf-mirror.example",
+      credentials: { token: "secret-token", username: null, password: null },
+      settings: { cacheTtlSeconds: 30, maxRetries: 3, retryBackoffMs: 500, retryBudgetMs: 5000 },
+    });
+    expect(instance(config, "team-models")).toMatchObject({ enabled: false, endpoint: "/srv/models" });
+    expect(
+      loadConfig({ REGISTRIES_FILE: file, MIRROR_TOKEN: "x", REGISTRIES: "team-models" }).registries.enabled,
+    ).toEqual(["team-models"]);
+  });
+
+  it("reads a JSON REGISTRIES_FILE too, and an entry with a built-in's name replaces it", async () => {
+    const file = await registriesFile(
+      "registries.json",
+      JSON.stringify({ registries: [{ name: "hf", kind: "huggingface", endpoint: "http://127.0.0.1:9/" }] }),
+    );
+
+    expect(instance(loadConfig({ REGISTRIES_FILE: file }), "hf").endpoint).toBe("http://127.0.0.1:9");
+  });
+
+  it.each([
+    ["kind: nope", /registries\[0\] \(extra\)\.kind: must be one of local-folder, huggingface, onnx-zoo/],
+    ["kind: huggingface\n    endpoint: ftp://x", /registries\[0\] \(extra\)\.endpoint: must be an http\(s\) URL/],
+    [
+      "kind: huggingface\n    credentials: { token: hf_abcdefSECRET-value }",
+      /registries\[0\] \(extra\)\.credentials\.token: must name an environment variable/,
+    ],
+    [
+      "kind: huggingface\n    credentials: { token: UNSET_VARIABLE }",
+      /registries\[0\] \(extra\)\.credentials\.token: names UNSET_VARIABLE, which is not set/,
+    ],
+    [
+      "kind: huggingface\n    settings: { maxRetries: 99 }",
+      /registries\[0\] \(extra\)\.settings\.maxRetries: must be at most 10/,
+    ],
+    ["kind: huggingface\n    colour: blue", /registries\[0\] \(extra\): Unrecognized key: "colour"/],
+  ])("stops on a REGISTRIES_FILE entry with %s, naming the instance and the field", async (fields, message) => {
+    const file = await registriesFile("bad.yaml", `registries:\n  - name: extra\n    ${fields}\n`);
+
+    expect(() => loadConfig({ REGISTRIES_FILE: file })).toThrow(message);
+  });
+
+  it("never echoes a secret in a configuration error", () => {
+    expect(() => loadConfig({ HF_TOKEN: "hf_secret", GATEWAY_API_KEYS: "short" })).toThrow(
+      /GATEWAY_API_KEYS=\[redacted\]/,
+    );
   });
 });

@@ -37,6 +37,7 @@ async function start(env: Record<string, string> = {}): Promise<TestApp> {
 /** The zoo strategy on its own, as a new process would build it, over the given document store. */
 function zooRegistry(documents: DocumentStore): OnnxZooRegistry {
   return new OnnxZooRegistry({
+    name: "onnx-zoo",
     manifestUrl: source.url,
     manifestTtlMs: 0,
     filesUrl: "http://mirror.test/files",

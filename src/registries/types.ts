@@ -5,7 +5,18 @@
  */
 import type { ModelRef } from "../model-ref.js";
 
-export const MODEL_FORMATS = ["ONNX", "SAFETENSORS", "PYTORCH", "TENSORFLOW", "GGUF", "OTHER"] as const;
+export const MODEL_FORMATS = [
+  "ONNX",
+  "SAFETENSORS",
+  "PYTORCH",
+  "TENSORFLOW",
+  "TFLITE",
+  "TFJS",
+  "KERAS",
+  "JAX",
+  "GGUF",
+  "OTHER",
+] as const;
 export type ModelFormat = (typeof MODEL_FORMATS)[number];
 
 export const ELEMENT_TYPES = [
@@ -102,6 +113,33 @@ export interface ModelInfo extends Omit<ModelSummary, "info" | "refRevision"> {
   availableRevisions?: string[];
   /** The ONNX release the model was exported with, where the registry says (the zoo's onnx_version). */
   onnxVersion?: string | null;
+  /** How the registry registered this version (MLflow), where it has such a process. */
+  registration?: ModelRegistration | null;
+  /** A language model's configuration facts (OCI/Ollama config blobs, GGUF metadata). */
+  languageModel?: LanguageModelFacts | null;
+}
+
+/** How a registry with a release process (MLflow) registered this version of a model. */
+export interface ModelRegistration {
+  /** READY versions can be pulled; PENDING and FAILED ones cannot (MODEL_NOT_READY). */
+  status: "READY" | "PENDING" | "FAILED";
+  statusMessage: string | null;
+  /** The training run that produced it, where the registry tracks runs. */
+  runId: string | null;
+  /** Where its artifacts were registered from (an artifact URI). */
+  source: string | null;
+}
+
+/** What a language model's own configuration says of it (an Ollama or GGUF model's config). */
+export interface LanguageModelFacts {
+  /** The architecture family ("llama", "qwen2"). */
+  family: string | null;
+  /** Its size as published ("8.0B", "1B"). */
+  parameterSize: string | null;
+  /** The quantization of its weights ("Q4_K_M", "F16"). */
+  quantization: string | null;
+  /** The longest context it was trained for, in tokens. */
+  contextLength: number | null;
 }
 
 export const MODEL_SORTS = ["RELEVANCE", "DOWNLOADS", "LIKES", "UPDATED", "NAME"] as const;

@@ -24,6 +24,11 @@ const CODES: Record<ErrorCode, string> = {
   QUERY_LIMIT_EXCEEDED: "The query exceeds a depth, cost, alias, directive or token limit; extensions.limit names it.",
   UNSAFE_PATH: "A registry listed a file path that would leave the cache (.., absolute, backslash or NUL).",
   PULL_NOT_FOUND: "There is no pull with that id.",
+  MODEL_NOT_READY:
+    "The registry has the model version, but it is not ready to download (still registering, or failed).",
+  ARTIFACTS_UNREACHABLE: "The model's files live in a store the gateway cannot read through its registry.",
+  UNSUPPORTED_MODEL_FORMAT:
+    "The model's format cannot be run by the gateway (only ONNX models run); it can still be pulled.",
 };
 
 export const ErrorCodeEnum = builder.enumType("ErrorCode", {

@@ -4,9 +4,11 @@ import { formatModelRef, MODEL_REF_FORM, type ModelRef, parseModelRef } from "..
 import {
   ELEMENT_TYPES,
   type ElementType,
+  type LanguageModelFacts,
   MODEL_FORMATS,
   type ModelFormat,
   type ModelInfo,
+  type ModelRegistration,
   type ModelSummary,
   type TensorSpec,
 } from "../registries/types.js";
@@ -28,7 +30,11 @@ const FORMAT_DESCRIPTIONS: Record<ModelFormat, string> = {
   SAFETENSORS: "safetensors weights.",
   PYTORCH: "PyTorch pickles (.bin, .pt).",
   TENSORFLOW: "TensorFlow SavedModel or .h5 weights.",
-  GGUF: "GGUF files for llama.cpp.",
+  TFLITE: "TensorFlow Lite (LiteRT) flatbuffers (.tflite).",
+  TFJS: "TensorFlow.js graph or layers models.",
+  KERAS: "Keras models (.keras, .h5).",
+  JAX: "JAX or Flax checkpoints.",
+  GGUF: "GGUF files for llama.cpp and Ollama.",
   OTHER: "Anything else.",
 };
 
@@ -80,6 +86,67 @@ const ModelFileObject = builder.objectRef<ModelLookup["info"]["files"][number]>(
       nullable: true,
       description: "Lower-case hex sha256 of the content, when the registry gives one.",
       resolve: (file) => file.sha256,
+    }),
+  }),
+});
+
+const RegistrationStatusEnum = builder.enumType("RegistrationStatus", {
+  description: "Where a registered model version stands in its registry's release process.",
+  values: {
+    READY: { description: "Registered; its files can be pulled." },
+    PENDING: { description: "Still being registered; its files cannot be pulled yet." },
+    FAILED: { description: "Its registration failed; its files cannot be pulled." },
+  } satisfies Record<ModelRegistration["status"], { description: string }>,
+});
+
+const ModelRegistrationObject = builder.objectRef<ModelRegistration>("ModelRegistration").implement({
+  description: "How a registry with a release process (MLflow) registered this version of the model.",
+  fields: (t) => ({
+    status: t.field({
+      type: RegistrationStatusEnum,
+      description: "Whether it can be pulled.",
+      resolve: (r) => r.status,
+    }),
+    statusMessage: t.string({
+      nullable: true,
+      description: "The registry's words about the status, when it has any.",
+      resolve: (r) => r.statusMessage,
+    }),
+    runId: t.string({
+      nullable: true,
+      description: "The training run that produced this version, where the registry tracks runs.",
+      resolve: (r) => r.runId,
+    }),
+    source: t.string({
+      nullable: true,
+      description: "Where its files were registered from (an artifact URI).",
+      resolve: (r) => r.source,
+    }),
+  }),
+});
+
+const LanguageModelObject = builder.objectRef<LanguageModelFacts>("LanguageModelFacts").implement({
+  description: "What a language model's own configuration says of it (an Ollama config, GGUF metadata).",
+  fields: (t) => ({
+    family: t.string({
+      nullable: true,
+      description: 'The architecture family ("llama", "qwen2").',
+      resolve: (f) => f.family,
+    }),
+    parameterSize: t.string({
+      nullable: true,
+      description: 'Its size as published ("8.0B").',
+      resolve: (f) => f.parameterSize,
+    }),
+    quantization: t.string({
+      nullable: true,
+      description: 'How its weights are quantized ("Q4_K_M", "F16").',
+      resolve: (f) => f.quantization,
+    }),
+    contextLength: t.int({
+      nullable: true,
+      description: "The longest context it takes, in tokens.",
+      resolve: (f) => f.contextLength,
     }),
   }),
 });
@@ -228,6 +295,19 @@ export const ModelObject = builder.loadableObject("Model", {
       description:
         "The revisions the registry offers for this model (the opsets of an ONNX Model Zoo model, lowest first); pass one after @ in the reference. Null where the registry does not list them.",
       resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.availableRevisions ?? null,
+    }),
+    registration: t.field({
+      type: ModelRegistrationObject,
+      nullable: true,
+      description:
+        "How the registry registered this version (MLflow: status, run and source); null where the registry has no such process.",
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.registration ?? null,
+    }),
+    languageModel: t.field({
+      type: LanguageModelObject,
+      nullable: true,
+      description: "A language model's family, size, quantization and context length, where its registry states them.",
+      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.languageModel ?? null,
     }),
     brokenReason: t.string({
       nullable: true,

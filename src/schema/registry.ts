@@ -55,13 +55,16 @@ const Registry = builder.objectRef<RegistryView>("Registry").implement({
   description: "A model registry the gateway searches and pulls from.",
   fields: (t) => ({
     name: t.exposeString("name", {
-      description: "The prefix of this registry's model references (`hf` in `hf:org/name`).",
+      description: "The instance's name: the prefix of its model references (`hf` in `hf:org/name`).",
     }),
     kind: t.exposeString("kind", {
-      description: "What kind of registry this is: local-folder, huggingface or onnx-zoo.",
+      description:
+        "What kind of registry this is (local-folder, huggingface, onnx-zoo, mlflow, kaggle, modelscope, oci…).",
     }),
     location: t.exposeString("location", { description: "The endpoint URL or folder the registry is read from." }),
-    enabled: t.exposeBoolean("enabled", { description: "Whether the gateway uses it (the REGISTRIES setting)." }),
+    enabled: t.exposeBoolean("enabled", {
+      description: "Whether the gateway uses it (REGISTRIES, or the instance's own default).",
+    }),
     status: t.field({
       type: RegistryStatusEnum,
       description: "How the last call to the registry went.",

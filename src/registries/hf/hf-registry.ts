@@ -23,6 +23,8 @@ import { filesFromSiblings, knownAccess, type MappingContext, toInfo, toSummary 
 import { nextCursor, searchQuery } from "./search-query.js";
 
 export interface HfRegistryOptions {
+  /** The instance's name: the prefix of its references. */
+  name: string;
   endpoint: string;
   token: string | null;
   cacheTtlSeconds: number;
@@ -42,7 +44,7 @@ const INFO_CONCURRENCY = 8;
  * commit. Ids and revisions are checked against the Hub's rules before any request.
  */
 export class HfRegistry implements ModelManager {
-  readonly name = "hf";
+  readonly name: string;
   readonly kind = "huggingface";
   readonly location: string;
   readonly infoCacheTtlMs: number;
@@ -50,6 +52,7 @@ export class HfRegistry implements ModelManager {
   private readonly mapping: MappingContext;
 
   constructor(private readonly options: HfRegistryOptions) {
+    this.name = options.name;
     this.location = options.endpoint;
     this.infoCacheTtlMs = options.cacheTtlSeconds * 1000;
     this.mapping = { registry: this.name, endpoint: options.endpoint, hasToken: options.token !== null };

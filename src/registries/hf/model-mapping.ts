@@ -14,7 +14,11 @@ const FORMATS: ReadonlyArray<[ModelFormat, tags: string[], files: RegExp]> = [
   ["SAFETENSORS", ["safetensors"], /\.safetensors$/i],
   ["GGUF", ["gguf"], /\.gguf$/i],
   ["PYTORCH", ["pytorch"], /\.(bin|pt|pth)$/i],
-  ["TENSORFLOW", ["tf", "tensorflow", "tflite", "keras"], /(\.h5|\.tflite|saved_model\.pbt?)$/i],
+  ["TFLITE", ["tflite"], /\.tflite$/i],
+  ["KERAS", ["keras"], /\.keras$/i],
+  ["TENSORFLOW", ["tf", "tensorflow"], /(\.h5|saved_model\.pbt?)$/i],
+  ["TFJS", ["tf.js", "tfjs"], /(^|\/)model\.json$/i],
+  ["JAX", ["jax", "flax"], /\.msgpack$/i],
 ];
 
 export function toSummary(api: ApiModel, context: MappingContext): ModelSummary {

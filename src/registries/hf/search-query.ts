@@ -21,6 +21,10 @@ const FORMAT_TAGS: Record<ModelFormat, string | null> = {
   GGUF: "gguf",
   PYTORCH: "pytorch",
   TENSORFLOW: "tf",
+  TFLITE: "tflite",
+  TFJS: "tf.js",
+  KERAS: "keras",
+  JAX: "jax",
   OTHER: null,
 };
 

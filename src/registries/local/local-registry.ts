@@ -32,11 +32,11 @@ const modelJson = z.object({
  * protobuf and optional model.json; nothing here creates an inference session.
  */
 export class LocalRegistry implements ModelManager {
-  readonly name = "local";
   readonly kind = "local-folder";
   private readonly facts = new FileFacts();
 
   constructor(
+    readonly name: string,
     readonly location: string,
     private readonly logger: Logger,
   ) {}

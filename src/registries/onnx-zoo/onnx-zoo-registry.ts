@@ -17,6 +17,8 @@ import { parseManifest } from "./api-manifest.js";
 import { pickVersion, ZooCatalogue, type ZooVersion } from "./zoo-catalogue.js";
 
 export interface OnnxZooOptions {
+  /** The instance's name: the prefix of its references. */
+  name: string;
   /** The manifest (ONNX_HUB_MANIFEST.json) URL. */
   manifestUrl: string;
   /** How long a fetched manifest is used before it is revalidated. */
@@ -37,12 +39,13 @@ export interface OnnxZooOptions {
  * none is given). Files download from the zoo's mirror, at the manifest's paths.
  */
 export class OnnxZooRegistry implements ModelManager {
-  readonly name = "onnx-zoo";
+  readonly name: string;
   readonly kind = "onnx-zoo";
   readonly location: string;
   private readonly manifest: RevalidatingDocument<ZooCatalogue>;
 
   constructor(private readonly options: OnnxZooOptions) {
+    this.name = options.name;
     this.location = options.manifestUrl;
     this.manifest = new RevalidatingDocument({
       registry: this.name,
