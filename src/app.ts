@@ -3,6 +3,8 @@ import { CacheStore } from "./cache/cache-store.js";
 import type { Config } from "./config.js";
 import type { Services } from "./context.js";
 import { openDatabase } from "./db/client.js";
+import { DatabaseHealth } from "./db/database-health.js";
+import { databaseFile } from "./db/database-url.js";
 import { PrismaDocumentStore } from "./db/document-store.js";
 import { InferenceHistory } from "./db/inference-history.js";
 import { migrateDatabase } from "./db/migrate.js";
@@ -17,6 +19,7 @@ import { MutationRateLimiter } from "./security/mutation-rate-limit.js";
 import { createGateway, type Gateway } from "./server.js";
 import { Catalog } from "./services/catalog.js";
 import { FederatedSearch } from "./services/federated-search.js";
+import { keepHistoryFor } from "./services/history-retention.js";
 import { InferenceService } from "./services/inference.js";
 import { ModelCache } from "./services/model-cache.js";
 import { CachedModelFiles } from "./services/pulls/cached-model-files.js";
@@ -66,8 +69,11 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     logger.warn({ interrupted }, "pulls cut off by the last shutdown are INTERRUPTED; pulling again resumes them");
   }
   const cache = new ModelCache(registries, store, pulls);
+  const history = new InferenceHistory(db);
+  const stopRetention = keepHistoryFor(config.inference.historyDays, history, logger);
   const services: Services = {
     db,
+    databaseHealth: await DatabaseHealth.watch(db, databaseFile({ DATA_DIR: config.dataDir })),
     logger,
     registries,
     monitor,
@@ -77,14 +83,15 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     config,
     metrics,
     mutationLimiter: new MutationRateLimiter(config.security.mutationsPerMinute),
-    inference: new InferenceService(
-      new CachedModelFiles(registries, calls, pulls, cache),
+    inference: new InferenceService({
+      files: new CachedModelFiles(registries, calls, pulls, cache),
       engine,
-      new InferenceHistory(db),
-      config.inference.maxInputBytes,
+      history,
+      maxInputBytes: config.inference.maxInputBytes,
+      maxOutputBytes: config.inference.maxOutputBytes,
       logger,
       metrics,
-    ),
+    }),
     pulls,
     cache,
   };
@@ -92,6 +99,7 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     gateway: createGateway(services, config),
     services,
     close: async () => {
+      stopRetention();
       await pulls.close();
       await engine.close();
       await db.$disconnect();

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
+import proxyAddr from "proxy-addr";
 import { z } from "zod";
 import { boolean, csv, integer } from "./config/env-values.js";
 import { type ConfigProblem, registryInstances } from "./config/registry-instances.js";
@@ -43,7 +44,27 @@ const environment = z.object({
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
     })
     .default("info"),
-  CORS_ORIGINS: z.string().default("").transform(csv),
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform(csv)
+    .pipe(
+      z.array(z.string().refine(isOrigin, { error: "each origin must be scheme://host[:port], without a path or *" })),
+    ),
+  PUBLIC_HOSTS: z
+    .string()
+    .default("")
+    .transform((value) => csv(value.toLowerCase()))
+    .pipe(
+      z.array(
+        z.string().regex(/^[a-z0-9.-]+$|^[0-9a-f:]+$/, {
+          error: "each host must be a host name or an address, without a port",
+        }),
+      ),
+    ),
+  TRUSTED_PROXIES: z.string().default("").transform(csv).refine(compilesAsProxies, {
+    error: "each proxy must be an IP address, a CIDR range, or loopback, linklocal or uniquelocal",
+  }),
   GRAPHIQL: boolean(true),
   GATEWAY_API_KEYS: apiKeysVariable,
   MUTATION_RATE_LIMIT: integer(1, 1_000_000, 30),
@@ -57,6 +78,8 @@ const environment = z.object({
   EXECUTION_PROVIDERS: namesOf(EXECUTION_PROVIDER_NAMES, "execution provider"),
   SESSION_CACHE_SIZE: integer(1, 1000, 4),
   INFERENCE_MAX_BYTES: integer(1, 2 ** 31, 16 * 1024 * 1024),
+  INFERENCE_MAX_OUTPUT_BYTES: integer(1, 2 ** 31, 16 * 1024 * 1024),
+  INFERENCE_HISTORY_DAYS: integer(0, 36_500, 30),
   // One core stays with the event loop: inference must not stall the server.
   INFERENCE_WORKERS: integer(1, 64, Math.max(1, Math.min(4, availableParallelism() - 1))),
   /** Threads one session computes with; 0 shares the cores the event loop leaves among the workers. */
@@ -82,8 +105,12 @@ export interface Config {
   readonly server: {
     readonly host: string;
     readonly port: number;
-    /** Origins allowed to call the gateway from a browser; empty means "any" in development only. */
+    /** Origins allowed to call the gateway from a browser besides its own; none by default, in every mode. */
     readonly corsOrigins: readonly string[];
+    /** Host names it is reached by besides loopback ones; the Host header must be one of them. */
+    readonly publicHosts: readonly string[];
+    /** Proxies whose forwarding headers name the client. */
+    readonly trustedProxies: readonly string[];
     readonly graphiql: boolean;
   };
   readonly logLevel: Environment["LOG_LEVEL"];
@@ -117,6 +144,10 @@ export interface Config {
     readonly sessionCacheSize: number;
     /** The most bytes of input tensors one inference may carry. */
     readonly maxInputBytes: number;
+    /** The most bytes of output tensors one inference may return (before any encoding). */
+    readonly maxOutputBytes: number;
+    /** Inference runs older than this many days are deleted from history; 0 keeps them forever. */
+    readonly historyDays: number;
     /** Worker threads that hold sessions and run them off the event loop. */
     readonly workers: number;
     /** ONNX Runtime's intra-op threads per session. */
@@ -169,7 +200,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = resolve(e.DATA_DIR);
   return deepFreeze({
     env: e.NODE_ENV,
-    server: { host: e.HOST, port: e.PORT, corsOrigins: e.CORS_ORIGINS, graphiql: e.GRAPHIQL },
+    server: {
+      host: e.HOST,
+      port: e.PORT,
+      corsOrigins: e.CORS_ORIGINS,
+      publicHosts: e.PUBLIC_HOSTS,
+      trustedProxies: e.TRUSTED_PROXIES,
+      graphiql: e.GRAPHIQL,
+    },
     logLevel: e.LOG_LEVEL,
     dataDir,
     databaseUrl: databaseUrl({ DATA_DIR: dataDir }),
@@ -191,6 +229,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       providers: [...new Set(e.EXECUTION_PROVIDERS)],
       sessionCacheSize: e.SESSION_CACHE_SIZE,
       maxInputBytes: e.INFERENCE_MAX_BYTES,
+      maxOutputBytes: e.INFERENCE_MAX_OUTPUT_BYTES,
+      historyDays: e.INFERENCE_HISTORY_DAYS,
       workers: e.INFERENCE_WORKERS,
       intraOpThreads:
         e.INFERENCE_THREADS || Math.max(1, Math.floor((availableParallelism() - 1) / e.INFERENCE_WORKERS)),
@@ -201,6 +241,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       stallTimeoutMs: e.PULL_STALL_TIMEOUT_MS,
     },
   });
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value.replace(/\/$/, "");
+  } catch {
+    return false;
+  }
+}
+
+function compilesAsProxies(values: string[]): boolean {
+  try {
+    proxyAddr.compile(values);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function fail(problems: readonly ConfigProblem[]): never {

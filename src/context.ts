@@ -1,5 +1,6 @@
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
+import type { DatabaseHealth } from "./db/database-health.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./observability/metrics.js";
 import type { RegistrySet } from "./registries/registry-set.js";
@@ -15,6 +16,8 @@ import type { RegistryMonitor } from "./services/registry-monitor.js";
 /** Long-lived services, built once per gateway and shared by every request. */
 export interface Services {
   db: Database;
+  /** Whether the database really works (for /health). */
+  databaseHealth: DatabaseHealth;
   logger: Logger;
   registries: RegistrySet;
   monitor: RegistryMonitor;

@@ -28,7 +28,10 @@ export type ErrorCode =
   | "PULL_NOT_FOUND"
   | "MODEL_NOT_READY"
   | "ARTIFACTS_UNREACHABLE"
-  | "UNSUPPORTED_MODEL_FORMAT";
+  | "UNSUPPORTED_MODEL_FORMAT"
+  | "DATABASE_UNAVAILABLE"
+  | "OUTPUT_TOO_LARGE"
+  | "CANCELLED";
 
 /** Extra facts a client can act on; every field is optional and safe to expose. */
 export interface ErrorDetails {
@@ -220,5 +223,19 @@ export class UnsupportedModelFormat extends GatewayError {
       `Model ${ref} is a ${format} model; runInference runs ONNX models only (it can still be searched, inspected and pulled).`,
       { ...details, ref },
     );
+  }
+}
+
+/** The gateway's own database failed (read-only, damaged, full, deleted); the message names the cause. */
+export class DatabaseUnavailable extends GatewayError {
+  constructor(cause: string, options?: ErrorOptions) {
+    super("DATABASE_UNAVAILABLE", `The gateway's database cannot be used: ${cause}`, {}, options);
+  }
+}
+
+/** The client went away (or cancelled) before the work ended; nobody is told, but history and logs say so. */
+export class RequestCancelled extends GatewayError {
+  constructor(what: string) {
+    super("CANCELLED", `The client cancelled the request while ${what}.`);
   }
 }

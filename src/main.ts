@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { openApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { UnusableDatabase } from "./db/database-errors.js";
 import { stopOnSignals } from "./shutdown.js";
 
 /** The entry point: `npm start`. Everything else is built by openApp and testable without a port. */
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // A configuration mistake is the user's to fix: print it plainly, without a stack trace.
-  console.error(error instanceof ConfigError ? error.message : error);
+  // A configuration mistake or an unusable database is the user's to fix: said plainly, no stack trace.
+  console.error(error instanceof ConfigError || error instanceof UnusableDatabase ? error.message : error);
   process.exit(1);
 });

@@ -26,7 +26,7 @@ export function parseModelRef(text: string): ModelRef {
     });
   };
   if (text.length > MAX_REF_LENGTH) fail(`longer than ${MAX_REF_LENGTH} characters`);
-  const unescape = (part: string, what: string): string => {
+  const decoded = (part: string, what: string): string => {
     try {
       return decodeURIComponent(part);
     } catch {
@@ -48,16 +48,16 @@ export function parseModelRef(text: string): ModelRef {
   }
   return {
     registry,
-    id: unescape(id, "model id"),
-    revision: revision === null ? null : unescape(revision, "revision"),
+    id: decoded(id, "model id"),
+    revision: revision === null ? null : decoded(revision, "revision"),
   };
 }
 
 /** The canonical text of a reference; `parseModelRef(formatModelRef(r))` gives `r` back. */
 export function formatModelRef(ref: ModelRef): string {
-  return `${ref.registry}:${escape(ref.id)}${ref.revision === null ? "" : `@${escape(ref.revision)}`}`;
+  return `${ref.registry}:${escaped(ref.id)}${ref.revision === null ? "" : `@${escaped(ref.revision)}`}`;
 }
 
-function escape(part: string): string {
+function escaped(part: string): string {
   return part.replace(ESCAPED, (character) => encodeURIComponent(character));
 }

@@ -3,14 +3,16 @@ import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { Config } from "./config.js";
 import { createContext, type GatewayContext, type Services } from "./context.js";
+import { authenticateFirst } from "./http/authenticate-first.js";
 import { bodyLimit } from "./http/body-limit.js";
-import { loopbackOnly } from "./http/client-guard.js";
+import { clientGuard } from "./http/client-guard.js";
 import { healthReport } from "./http/health.js";
 import { maskError } from "./http/mask-error.js";
 import { supportedMediaTypes } from "./http/media-type.js";
 import { metricsEndpoint } from "./http/metrics-endpoint.js";
 import { queryLimits } from "./http/query-limits.js";
 import { clientAddress, type ServerContext } from "./http/server-context.js";
+import { tensorSizeLimit } from "./http/tensor-size-limit.js";
 import { requestObserver } from "./observability/request-observer.js";
 import { schema } from "./schema/index.js";
 
@@ -41,24 +43,30 @@ export function createGateway(services: Services, config: Config): Gateway {
     landingPage: false,
     graphiql: config.server.graphiql && { title: "Model Gateway", defaultQuery: DEFAULT_QUERY },
     renderGraphiQL,
-    cors: corsOptions(config),
+    // No CORS headers at all unless CORS_ORIGINS lists origins: the gateway's own page is same-origin.
+    cors: config.server.corsOrigins.length > 0 && {
+      origin: [...config.server.corsOrigins],
+      methods: ["GET", "POST"],
+      allowedHeaders: ["authorization", "content-type", "accept", "x-request-id"],
+      credentials: false,
+    },
     logging: services.logger,
-    maskedErrors: { maskError: (error, message) => maskError(error, message) },
+    // isDev false in every mode: stacks and original errors never reach a client.
+    maskedErrors: { maskError: (error, message) => maskError(error, message), isDev: false },
+    // Multipart bodies are file uploads, which no field takes; the body limit is bodyLimit's.
+    multipart: false,
+    maxRequestBodySize: false,
     plugins: [
-      ...(open ? [loopbackOnly()] : []),
+      clientGuard({ keyless: open, ...config.server }),
+      authenticateFirst(config.security.apiKeys),
       requestObserver(services.logger, services.metrics),
       healthReport(services),
       metricsEndpoint(services.metrics),
       supportedMediaTypes(),
       bodyLimit(config.limits.bodyBytes),
+      tensorSizeLimit(config.inference.maxInputBytes),
       ...queryLimits(config),
       ...(config.server.graphiql ? [] : [useDisableIntrospection() as Plugin]),
     ] as Array<Plugin<GatewayContext & ServerContext>>,
   });
-}
-
-/** Browsers on the listed origins may call the gateway; with none listed, any origin in development only. */
-function corsOptions(config: Config) {
-  if (config.server.corsOrigins.length > 0) return { origin: [...config.server.corsOrigins], credentials: true };
-  return config.env === "development" ? { origin: "*" } : { origin: [] as string[] };
 }

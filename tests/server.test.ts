@@ -15,7 +15,7 @@ describe("HTTP server", () => {
     expect(await response.json()).toEqual({
       status: "ok",
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
-      database: "ok",
+      database: { status: "ok", error: null, latencyMs: expect.any(Number) },
       registries: [
         expect.objectContaining({ name: "local", kind: "local-folder", enabled: true, status: "UNKNOWN" }),
         expect.objectContaining({ name: "hf", kind: "huggingface", enabled: false, status: "UNKNOWN" }),

@@ -58,7 +58,7 @@ describe("npm start", () => {
     const health = await (await fetch(`${url}/health`)).json();
     child?.kill("SIGTERM");
 
-    expect(health).toMatchObject({ status: "ok", database: "ok" });
+    expect(health).toMatchObject({ status: "ok", database: { status: "ok", error: null } });
     expect(await readdir(join(dir, "data"))).toContain("gateway.db");
     expect((await readdir(join(dir, "models"))).sort()).toEqual(["mlp-classifier", "pair-classifier.onnx"]);
     expect(await run.exited).toBe(0);

@@ -18,7 +18,7 @@ export interface InferenceRunEntry {
   fileSha256: string | null;
   requestedProvider: string;
   provider: string | null;
-  status: "SUCCEEDED" | "FAILED";
+  status: "SUCCEEDED" | "FAILED" | "CANCELLED";
   inputs: TensorSummary[];
   outputs: TensorSummary[];
   errorCode: string | null;
@@ -55,6 +55,13 @@ export class InferenceHistory {
       select: { id: true },
     });
     return id;
+  }
+
+  /** Deletes runs older than `days` days; answers how many went. */
+  async prune(days: number): Promise<number> {
+    const before = new Date(Date.now() - days * 24 * 3600 * 1000);
+    const { count } = await this.db.inferenceRun.deleteMany({ where: { createdAt: { lt: before } } });
+    return count;
   }
 
   /** Newest first; only runs of `model` (any revision unless it names one) when given. */

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import BetterSqlite3 from "better-sqlite3";
+import { UnusableDatabase } from "./database-errors.js";
 import { databaseFile } from "./database-url.js";
 
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -18,7 +19,14 @@ const migrationsDir = join(projectRoot, "prisma", "migrations");
  */
 export async function migrateDatabase(dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
-  if (pendingMigrations(databaseFile({ DATA_DIR: dataDir })).length === 0) return;
+  const file = databaseFile({ DATA_DIR: dataDir });
+  let pending: string[];
+  try {
+    pending = pendingMigrations(file);
+  } catch (error) {
+    throw new UnusableDatabase(file, error);
+  }
+  if (pending.length === 0) return;
   try {
     // Resolved only here: an install without the Prisma CLI can still open a migrated database.
     const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");

@@ -1,18 +1,26 @@
 import type { Plugin } from "graphql-yoga";
 import type { Services } from "../context.js";
+import { hasScope } from "../security/api-keys.js";
+import { identify } from "../security/identify.js";
 
 /**
- * GET /health: readiness as JSON — the database, every registry's last call, and each enabled
- * execution provider (checked once, then remembered); 503 when the database is down.
+ * GET /health: readiness as JSON, 503 when the database cannot be used. The details — the
+ * database's state, every registry's last call, each execution provider, the version — are for
+ * operators: with API keys configured, only a key with the read scope sees them; anyone else gets
+ * the status alone, which is all a load balancer needs.
  */
 export function healthReport(services: Services): Plugin {
   return {
-    async onRequest({ url, endResponse }) {
+    async onRequest({ request, url, endResponse }) {
       if (url.pathname !== "/health") return;
-      const database = await services.db
-        .$queryRawUnsafe("SELECT 1")
-        .then(() => "ok" as const)
-        .catch(() => "unreachable" as const);
+      const database = await services.databaseHealth.check();
+      const status = database.status === "ok" ? "ok" : "unavailable";
+      const httpStatus = status === "ok" ? 200 : 503;
+      const caller = identify(services.config.security.apiKeys, request.headers.get("authorization"));
+      if (!("principal" in caller) || !hasScope(caller.principal, "read")) {
+        endResponse(Response.json({ status }, { status: httpStatus }));
+        return;
+      }
       const registries = [
         ...services.registries.enabled.map((r) => ({ name: r.name, kind: r.kind, enabled: true })),
         ...services.registries.disabled.map((r) => ({ name: r.name, kind: r.kind, enabled: false })),
@@ -24,11 +32,10 @@ export function healthReport(services: Services): Plugin {
           return { provider: provider.toUpperCase(), initialized, error };
         }),
       );
-      const status = database === "ok" ? "ok" : "unavailable";
       endResponse(
         Response.json(
           { status, version: services.version, database, registries, executionProviders },
-          { status: status === "ok" ? 200 : 503 },
+          { status: httpStatus },
         ),
       );
     },

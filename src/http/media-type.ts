@@ -2,19 +2,22 @@ import type { Plugin } from "graphql-yoga";
 import { errorResponse } from "./json-response.js";
 
 /**
- * A POST whose Content-Type no GraphQL request parser takes gets 415 with a coded JSON error,
- * where graphql-yoga would answer with an empty body.
+ * GraphQL requests are POSTed as application/json only. Forms (urlencoded, multipart) and
+ * text/plain are "simple" requests a web page on any origin can send without a preflight, so a
+ * mutation in one would run before CORS could say no; application/graphql is refused for the
+ * same reason of one accepted form. Anything else gets 415 with a coded JSON error.
  */
 export function supportedMediaTypes(): Plugin {
   return {
     onRequestParse({ request, requestParser, endResponse }) {
-      if (requestParser) return;
-      const type = request.headers.get("content-type") ?? "none";
+      const type = request.headers.get("content-type");
+      const isJson = type !== null && /^application\/json\s*(;|$)/i.test(type);
+      if (requestParser && (request.method !== "POST" || isJson)) return;
       endResponse(
         errorResponse(
           415,
           "UNSUPPORTED_MEDIA_TYPE",
-          `Content-Type ${type} is not accepted; send GraphQL requests as application/json.`,
+          `Content-Type ${type ?? "none"} is not accepted; send GraphQL requests as application/json.`,
         ),
       );
     },

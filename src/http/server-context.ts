@@ -4,8 +4,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 export interface ServerContext {
   req?: IncomingMessage;
   res?: ServerResponse;
+  /** The client's address as the client guard settled it (a trusted proxy's word, or the peer). */
+  clientAddress?: string;
 }
 
 export function clientAddress(serverContext: ServerContext): string | null {
-  return serverContext.req?.socket.remoteAddress ?? null;
+  return serverContext.clientAddress ?? serverContext.req?.socket.remoteAddress ?? null;
 }

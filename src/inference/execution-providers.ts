@@ -61,13 +61,22 @@ export class ExecutionProviders {
   }
 }
 
-/** onnxruntime's first line, without the source location and failed check it sometimes starts with. */
+/**
+ * onnxruntime's first line, without the source location and failed check it sometimes starts
+ * with, and with the absolute paths it names (the model file's, its source files') cut to their
+ * last segment: messages reach clients and history, which must not map the server's disk.
+ */
 export function ortMessage(error: unknown): string {
   const text = (error instanceof Error ? error.message : String(error)).trim();
   const check = /^\/\S+:\d+ .*? was false\. /s.exec(text);
   const message = check ? text.slice(check[0].length) : text.replace(/^\/\S+:\d+ /, "");
   // Callers end their own sentences.
-  return (message.split("\n")[0] ?? "").trim().replace(/\.+$/, "");
+  return withoutPaths((message.split("\n")[0] ?? "").trim()).replace(/\.+$/, "");
+}
+
+/** `/srv/cache/models--x/snapshots/abc/model.onnx` becomes `model.onnx`, wherever it appears. */
+export function withoutPaths(text: string): string {
+  return text.replace(/(?<![\w.])(?:[A-Za-z]:)?[/\\](?:[^\s"'/\\:]+[/\\])+([^\s"'/\\:]*)/g, "$1");
 }
 
 /** The onnxruntime-node version the gateway runs. */

@@ -4,6 +4,8 @@ import type { ModelFile } from "../registries/types.js";
 export interface LocateOptions {
   /** Whether a model not on this machine may be pulled first (the mutation's `pull`). */
   pull: boolean;
+  /** Whether the caller holds the pull scope; pulling for inference needs it as pullModel does. */
+  mayPull: boolean;
   signal: AbortSignal;
 }
 

@@ -1,4 +1,4 @@
-import { InvalidInput } from "../errors.js";
+import { GatewayError, InvalidInput } from "../errors.js";
 import type { Dimension, ElementType, TensorSpec } from "../registries/types.js";
 import {
   codecOf,
@@ -37,7 +37,8 @@ export function validateInputs(inputs: readonly TensorInput[], signature: Signat
     const count = input.shape.reduce((product, size) => product * size, 1);
     total += count * codecOf(type).bytes;
     if (total > maxBytes) {
-      throw new InvalidInput(
+      throw new GatewayError(
+        "PAYLOAD_TOO_LARGE",
         `The inputs need more than ${maxBytes} bytes (INFERENCE_MAX_BYTES) once input ${input.name} is counted.`,
         { field },
       );

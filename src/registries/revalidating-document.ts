@@ -1,3 +1,4 @@
+import { deadline } from "../deadline.js";
 import { GatewayError, RateLimited, RegistryUnavailable } from "../errors.js";
 import type { Logger } from "../logger.js";
 
@@ -107,7 +108,7 @@ export class RevalidatingDocument<T> {
     const headers: Record<string, string> = {};
     if (stored?.etag) headers["if-none-match"] = stored.etag;
     if (stored?.lastModified) headers["if-modified-since"] = stored.lastModified;
-    const response = await this.options.fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await this.options.fetch(url, { headers, signal: deadline(timeoutMs) });
     const fetchedAt = new Date();
     const etag = response.headers.get("etag");
     const lastModified = response.headers.get("last-modified");

@@ -27,6 +27,11 @@ const CODES: Record<ErrorCode, string> = {
   MODEL_NOT_READY:
     "The registry has the model version, but it is not ready to download (still registering, or failed).",
   ARTIFACTS_UNREACHABLE: "The model's files live in a store the gateway cannot read through its registry.",
+  DATABASE_UNAVAILABLE:
+    "The gateway's own database cannot be read or written (read-only, damaged, full or deleted); the message names the cause.",
+  OUTPUT_TOO_LARGE:
+    "The model's outputs are larger than INFERENCE_MAX_OUTPUT_BYTES; ask for fewer outputs or a smaller input.",
+  CANCELLED: "The client cancelled the request (or went away) before the work ended.",
   UNSUPPORTED_MODEL_FORMAT:
     "The model's format cannot be run by the gateway (only ONNX models run); it can still be pulled.",
 };

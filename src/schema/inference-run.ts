@@ -12,6 +12,7 @@ const InferenceRunStatusEnum = builder.enumType("InferenceRunStatus", {
   values: {
     SUCCEEDED: { description: "The model ran and its outputs were returned." },
     FAILED: { description: "It failed; errorCode and errorMessage say why." },
+    CANCELLED: { description: "Its client went away (or cancelled) before it ended." },
   },
 });
 
@@ -52,7 +53,7 @@ const InferenceRunObject = builder.prismaObject("InferenceRun", {
     status: t.field({
       type: InferenceRunStatusEnum,
       description: "How it ended.",
-      resolve: (run) => run.status as "SUCCEEDED" | "FAILED",
+      resolve: (run) => run.status as "SUCCEEDED" | "FAILED" | "CANCELLED",
     }),
     inputs: t.field({
       type: [TensorSummaryObject],

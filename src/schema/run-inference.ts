@@ -1,5 +1,6 @@
 import { GatewayError } from "../errors.js";
 import type { ProviderAttempt } from "../inference/inference-engine.js";
+import { scopesOf } from "../security/authorization.js";
 import type { InferenceResult, InferenceTimings, OutputTensor } from "../services/inference.js";
 import { builder } from "./builder.js";
 import {
@@ -159,6 +160,7 @@ builder.mutationField("runInference", (t) =>
           executionProvider: fromProviderEnum(input.executionProvider ?? "AUTO"),
           outputEncoding: input.outputEncoding ?? "JSON",
           pull: input.pull ?? true,
+          mayPull: scopesOf(context.caller).pull,
         },
         signal,
       );

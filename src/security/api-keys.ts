@@ -30,17 +30,25 @@ export const apiKeysVariable = z
       .split(",")
       .map((entry) => entry.trim())
       .filter(Boolean);
+    const seen = new Map<string, number>();
     return entries.flatMap((entry, index) => {
-      const [key = "", scopeList = ""] = entry.split("=");
+      const parts = entry.split("=");
+      const [key = "", scopeList = ""] = parts;
       const scopes = scopeList.split("+").filter(Boolean);
       const unknown = scopes.filter((scope) => !SCOPES.includes(scope as Scope));
-      if (!KEY.test(key) || scopes.length === 0 || unknown.length > 0) {
+      if (parts.length !== 2 || !KEY.test(key) || scopes.length === 0 || unknown.length > 0) {
         ctx.addIssue({
           code: "custom",
           message: `entry ${index + 1} must be <key>=<scope>[+<scope>…], the key at least 16 characters of letters, digits and ._~-, each scope one of ${SCOPES.join(", ")}`,
         });
         return [];
       }
+      const earlier = seen.get(key);
+      if (earlier !== undefined) {
+        ctx.addIssue({ code: "custom", message: `entry ${index + 1} repeats the key of entry ${earlier + 1}` });
+        return [];
+      }
+      seen.set(key, index);
       return [{ digest: digest(key), principal: { id: keyId(key), scopes: new Set(scopes as Scope[]) } }];
     });
   });

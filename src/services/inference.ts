@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import type { InferenceHistory, InferenceRunEntry, TensorSummary } from "../db/inference-history.js";
-import { GatewayError, InferenceFailed, InvalidInput } from "../errors.js";
+import { GatewayError, InferenceFailed, InvalidInput, RequestCancelled } from "../errors.js";
 import { chooseModelFile } from "../inference/choose-model-file.js";
 import type { InferenceEngine, ProviderAttempt, ProviderRequest } from "../inference/inference-engine.js";
 import type { ModelFiles } from "../inference/model-files.js";
@@ -25,6 +25,8 @@ export interface RunInferenceRequest {
   executionProvider: ProviderRequest;
   outputEncoding: TensorEncoding;
   pull: boolean;
+  /** Whether the caller may pull (its key's pull scope). */
+  mayPull: boolean;
 }
 
 export interface OutputTensor {
@@ -54,6 +56,19 @@ export interface InferenceResult {
   timings: InferenceTimings;
 }
 
+export interface InferenceServiceDeps {
+  /** Where the model's files are (and how they get pulled). */
+  files: ModelFiles;
+  engine: InferenceEngine;
+  history: InferenceHistory;
+  /** INFERENCE_MAX_BYTES: the most bytes of input tensors one call may carry. */
+  maxInputBytes: number;
+  /** INFERENCE_MAX_OUTPUT_BYTES: the most bytes of output tensors one call may return. */
+  maxOutputBytes: number;
+  logger: Logger;
+  metrics: Metrics;
+}
+
 /** What a call learnt before it failed, for its history entry. */
 type Progress = Partial<Pick<InferenceRunEntry, "filePath" | "fileSha256" | "provider">> & {
   loadMs?: number;
@@ -68,15 +83,13 @@ type Progress = Partial<Pick<InferenceRunEntry, "filePath" | "fileSha256" | "pro
  */
 export class InferenceService {
   private readonly facts = new FileFacts();
+  readonly engine: InferenceEngine;
+  readonly history: InferenceHistory;
 
-  constructor(
-    private readonly files: ModelFiles,
-    readonly engine: InferenceEngine,
-    readonly history: InferenceHistory,
-    private readonly maxInputBytes: number,
-    private readonly logger: Logger,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: InferenceServiceDeps) {
+    this.engine = deps.engine;
+    this.history = deps.history;
+  }
 
   async run(request: RunInferenceRequest, signal: AbortSignal): Promise<InferenceResult> {
     const started = performance.now();
@@ -109,9 +122,9 @@ export class InferenceService {
       return { ...result, runId, timings: { ...result.timings, totalMs: performance.now() - started } };
     } catch (error) {
       const known = error instanceof GatewayError;
-      if (!known) this.logger.error({ err: error, ref: formatModelRef(ref) }, "inference failed unexpectedly");
+      if (!known) this.deps.logger.error({ err: error, ref: formatModelRef(ref) }, "inference failed unexpectedly");
       const recorded = known ? error : new InferenceFailed("The gateway failed unexpectedly while running the model.");
-      const failed = entry("FAILED", [], recorded);
+      const failed = entry(error instanceof RequestCancelled ? "CANCELLED" : "FAILED", [], recorded);
       this.report(await this.history.record(failed), failed);
       throw error;
     }
@@ -120,8 +133,8 @@ export class InferenceService {
   /** One log line and the latency metric per run, by the provider that ran it. */
   private report(runId: string, run: InferenceRunEntry): void {
     const provider = run.provider ?? "NONE";
-    this.metrics.inferenceDuration.observe({ provider, status: run.status }, run.timings.totalMs / 1000);
-    this.logger.info(
+    this.deps.metrics.inferenceDuration.observe({ provider, status: run.status }, run.timings.totalMs / 1000);
+    this.deps.logger.info(
       {
         runId,
         ref: run.refText,
@@ -140,11 +153,11 @@ export class InferenceService {
     signal: AbortSignal,
     progress: Progress,
   ): Promise<Omit<InferenceResult, "runId">> {
-    const options = { pull: request.pull, signal };
+    const options = { pull: request.pull, mayPull: request.mayPull, signal };
     const refText = formatModelRef(ref);
-    const file = chooseModelFile(refText, await this.files.list(ref, options), request.file);
+    const file = chooseModelFile(refText, await this.deps.files.list(ref, options), request.file);
     progress.filePath = file.path;
-    const path = await this.files.locate(ref, file, options);
+    const path = await this.deps.files.locate(ref, file, options);
     const stats = await stat(path);
     const sha256 = file.sha256 ?? (await this.facts.sha256(path, stats));
     progress.fileSha256 = sha256;
@@ -154,7 +167,7 @@ export class InferenceService {
     progress.loadMs = opened.loadMs;
     let ran: Awaited<ReturnType<InferenceEngine["run"]>>;
     try {
-      const feeds = validateInputs(request.inputs, opened.signature, this.maxInputBytes);
+      const feeds = validateInputs(request.inputs, opened.signature, this.deps.maxInputBytes);
       const fetches = selectOutputs(request.outputs, opened.signature);
       ran = await this.engine.run(opened.session, feeds, fetches);
     } finally {
@@ -162,6 +175,14 @@ export class InferenceService {
     }
     progress.queueMs = ran.queuedMs;
     progress.runMs = ran.runMs;
+    const outputBytes = ran.outputs.reduce((sum, tensor) => sum + tensor.data.byteLength, 0);
+    if (outputBytes > this.deps.maxOutputBytes) {
+      throw new GatewayError(
+        "OUTPUT_TOO_LARGE",
+        `The outputs hold ${outputBytes} bytes, more than INFERENCE_MAX_OUTPUT_BYTES (${this.deps.maxOutputBytes}); ask for fewer outputs or send a smaller input.`,
+        { ref: refText, field: "outputs" },
+      );
+    }
     return {
       ref: refText,
       file: file.path,

@@ -1,4 +1,12 @@
-import { GatewayError, isUnreachable, RateLimited, RegistryTimeout, RegistryUnavailable } from "../errors.js";
+import { DeadlinePassed, deadline } from "../deadline.js";
+import {
+  GatewayError,
+  isUnreachable,
+  RateLimited,
+  RegistryTimeout,
+  RegistryUnavailable,
+  RequestCancelled,
+} from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { ModelManager } from "../registries/types.js";
@@ -7,7 +15,9 @@ import type { RegistryMonitor } from "./registry-monitor.js";
 /**
  * Every call into a registry strategy goes through here: it gets a deadline (the request's signal
  * combined with REGISTRY_TIMEOUT_MS), cannot outlive that deadline even if the strategy ignores
- * its signal, has unexpected errors turned into REGISTRY_UNAVAILABLE, and is recorded in the monitor.
+ * its signal, has unexpected errors turned into REGISTRY_UNAVAILABLE (their text stays in the
+ * log), and is recorded in the monitor. A request its client cancelled is not the registry's
+ * failure: it ends as CANCELLED and leaves the registry's health alone.
  */
 export class RegistryCalls {
   constructor(
@@ -19,7 +29,7 @@ export class RegistryCalls {
 
   /** A signal that aborts at the request's end or after the registry timeout, whichever is first. */
   deadline(requestSignal: AbortSignal): AbortSignal {
-    return AbortSignal.any([requestSignal, AbortSignal.timeout(this.timeoutMs)]);
+    return deadline(this.timeoutMs, requestSignal);
   }
 
   async run<T>(manager: ModelManager, deadline: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -32,6 +42,10 @@ export class RegistryCalls {
     } catch (error) {
       const failure = this.classify(manager.name, error);
       const elapsed = performance.now() - started;
+      if (failure instanceof RequestCancelled) {
+        this.metrics.registryCalls.observe({ registry: manager.name, outcome: failure.code }, elapsed / 1000);
+        throw failure;
+      }
       this.monitor.recordFailure(manager.name, failure, elapsed);
       this.metrics.registryCalls.observe({ registry: manager.name, outcome: failure.code }, elapsed / 1000);
       this.metrics.registryFailures.inc({ registry: manager.name, code: failure.code });
@@ -63,19 +77,23 @@ export class RegistryCalls {
   private classify(registry: string, error: unknown): GatewayError {
     if (error instanceof GatewayError) return error;
     this.logger.warn({ registry, err: error }, "registry call failed unexpectedly");
-    const reason = error instanceof Error ? error.message : String(error);
-    return new RegistryUnavailable(registry, reason, { cause: error });
+    return new RegistryUnavailable(registry, "it failed unexpectedly (the gateway's log has the details).", {
+      cause: error,
+    });
   }
 }
 
 function raceAbort<T>(registry: string, timeoutMs: number, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
-  const timedOut = () => new RegistryTimeout(registry, timeoutMs);
-  if (signal.aborted) return Promise.reject(timedOut());
+  const stopped = () =>
+    signal.reason instanceof DeadlinePassed || signal.reason instanceof RegistryTimeout
+      ? new RegistryTimeout(registry, timeoutMs)
+      : new RequestCancelled(`waiting for registry ${registry}`);
+  if (signal.aborted) return Promise.reject(stopped());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(timedOut());
+    const onAbort = () => reject(stopped());
     signal.addEventListener("abort", onAbort, { once: true });
     call()
-      .then(resolve, (error: unknown) => reject(signal.aborted ? timedOut() : error))
+      .then(resolve, (error: unknown) => reject(signal.aborted ? stopped() : error))
       .finally(() => signal.removeEventListener("abort", onAbort));
   });
 }

@@ -28,8 +28,16 @@ export class RegistryMonitor {
     this.health.set(registry, { status: "OK", lastError: null, lastCheckedAt: new Date(), lastLatencyMs: latencyMs });
   }
 
+  /**
+   * A failed call. Only failures of the registry itself change its health; an answer such as "no
+   * such model" is a healthy registry answering a client's mistake, which other clients must not see.
+   */
   recordFailure(registry: string, error: unknown, latencyMs: number): void {
-    const status = isUnreachable(error) ? "UNREACHABLE" : error instanceof RateLimited ? "DEGRADED" : "OK";
+    if (!isUnreachable(error) && !(error instanceof RateLimited)) {
+      this.recordSuccess(registry, latencyMs);
+      return;
+    }
+    const status = isUnreachable(error) ? "UNREACHABLE" : "DEGRADED";
     this.health.set(registry, {
       status,
       lastError: describe(error),

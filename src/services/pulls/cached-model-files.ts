@@ -1,4 +1,4 @@
-import { ModelNotCached } from "../../errors.js";
+import { GatewayError, ModelNotCached } from "../../errors.js";
 import type { LocateOptions, ModelFiles } from "../../inference/model-files.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
 import type { RegistrySet } from "../../registries/registry-set.js";
@@ -23,7 +23,7 @@ export class CachedModelFiles implements ModelFiles {
     private readonly cache: ModelCache,
   ) {}
 
-  async list(ref: ModelRef, { pull, signal }: LocateOptions): Promise<ModelFile[]> {
+  async list(ref: ModelRef, { pull, mayPull, signal }: LocateOptions): Promise<ModelFile[]> {
     const manager = this.registries.get(ref.registry);
     if (manager.localPath) {
       const listing = await this.calls.run(manager, this.calls.deadline(signal), (deadline) =>
@@ -37,6 +37,13 @@ export class CachedModelFiles implements ModelFiles {
       throw new ModelNotCached(
         `Model ${formatModelRef(ref)} is not in the local cache and pull is false; run it with pull: true to fetch it first.`,
         { registry: ref.registry, ref: formatModelRef(ref) },
+      );
+    }
+    if (!mayPull) {
+      throw new GatewayError(
+        "FORBIDDEN",
+        `Model ${formatModelRef(ref)} is not cached, and pulling it needs the pull scope, which this API key does not have; pull it with a key that has it, or pass pull: false.`,
+        { ref: formatModelRef(ref), field: "pull" },
       );
     }
     await this.pulls.ensureCached(ref, null, signal);
