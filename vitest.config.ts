@@ -12,6 +12,8 @@ export default defineConfig({
     globalSetup: ["tests/global-setup.ts"],
     // Each file gets its own process: native addons (better-sqlite3, onnxruntime) stay isolated.
     pool: "forks",
+    // Deadline tests run the garbage collector by hand (global.gc) to prove no deadline is collected.
+    execArgv: ["--expose-gc"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

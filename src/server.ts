@@ -43,12 +43,16 @@ export function createGateway(services: Services, config: Config): Gateway {
     landingPage: false,
     graphiql: config.server.graphiql && { title: "Model Gateway", defaultQuery: DEFAULT_QUERY },
     renderGraphiQL,
-    // No CORS headers at all unless CORS_ORIGINS lists origins: the gateway's own page is same-origin.
-    cors: config.server.corsOrigins.length > 0 && {
-      origin: [...config.server.corsOrigins],
-      methods: ["GET", "POST"],
-      allowedHeaders: ["authorization", "content-type", "accept", "x-request-id"],
-      credentials: false,
+    // No CORS headers at all unless CORS_ORIGINS lists the request's origin: the gateway's own page is same-origin.
+    cors: (request) => {
+      const origin = request.headers.get("origin");
+      if (origin === null || !config.server.corsOrigins.includes(origin)) return false;
+      return {
+        origin: [origin],
+        methods: ["GET", "POST"],
+        allowedHeaders: ["authorization", "content-type", "accept", "x-request-id"],
+        credentials: false,
+      };
     },
     logging: services.logger,
     // isDev false in every mode: stacks and original errors never reach a client.

@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { startTestApp, type TestApp } from "./helpers/test-app.js";
@@ -56,12 +57,59 @@ describe("API keys", () => {
     expect(result.messages?.[0]).toMatch(/Query.registries needs the read scope/);
   });
 
-  it("keeps /health open without a key", async () => {
+  it("keeps /health open without a key, telling only the status; a key with read sees the details", async () => {
     gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
 
-    const health = await fetch(`${gateway.url}/health`);
+    const anonymous = await fetch(`${gateway.url}/health`);
+    const reader = await fetch(`${gateway.url}/health`, { headers: { authorization: `Bearer ${READER}` } });
 
-    expect(health.status).toBe(200);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ status: "ok" });
+    expect(await reader.json()).toMatchObject({
+      status: "ok",
+      version: expect.any(String),
+      registries: expect.any(Array),
+    });
+  });
+
+  it("refuses /metrics without a key", async () => {
+    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
+
+    const anonymous = await fetch(`${gateway.url}/metrics`);
+    const reader = await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${READER}` } });
+
+    expect(anonymous.status).toBe(401);
+    expect(reader.status).toBe(200);
+  });
+
+  it("refuses an anonymous request before reading its body: the answer comes while the body is still unsent", async () => {
+    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
+    const { port } = new URL(gateway.url);
+
+    // Announce 20 MB, send one byte, and wait: a server that reads before authenticating never answers.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const outgoing = request(
+        {
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: "/graphql",
+          headers: { "content-type": "application/json", "content-length": 20_000_000 },
+        },
+        (response) => {
+          let body = "";
+          response.on("data", (chunk) => {
+            body += chunk;
+          });
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      outgoing.on("error", reject);
+      outgoing.write("{");
+    });
+
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body).errors[0].extensions.code).toBe("UNAUTHENTICATED");
   });
 
   it("refuses malformed key lists without echoing them", () => {

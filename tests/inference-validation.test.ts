@@ -170,7 +170,9 @@ describe("runInference input validation", () => {
     );
 
     expect(response.data?.runInference).toMatchObject({ code: "PAYLOAD_TOO_LARGE", field: "inputs[1]" });
-    expect(response.data?.runInference.message).toMatch(/more than 4096 bytes \(INFERENCE_MAX_BYTES\) once input right/);
+    expect(response.data?.runInference.message).toMatch(
+      /more than 4096 bytes \(INFERENCE_MAX_BYTES\) once input right/,
+    );
   });
 
   it("still runs the model once the inputs are right", async () => {
@@ -237,6 +239,8 @@ describe("runInference model files", () => {
     // With pull, the model is pulled first; this registry serves no files, so the pull's failure answers.
     expect(pull).toMatchObject({ __typename: "GatewayError", code: "REGISTRY_UNAVAILABLE" });
     // The registry's own words (a plain Error) stay in the log; the client learns only that it failed.
-    expect(pull.__typename === "GatewayError" && pull.message).toMatch(/it failed unexpectedly \(the gateway's log has the details\)/);
+    expect(pull.__typename === "GatewayError" && pull.message).toMatch(
+      /it failed unexpectedly \(the gateway's log has the details\)/,
+    );
   });
 });

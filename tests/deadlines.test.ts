@@ -1,0 +1,83 @@
+import { createServer, type Server, type Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "./helpers/test-app.js";
+
+const TIMEOUT_MS = 3000;
+
+let hung: Server;
+let sockets: Socket[];
+let gateway: TestApp;
+
+/** A registry that accepts every connection and never answers a byte. */
+beforeEach(async () => {
+  sockets = [];
+  hung = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
+  const { port } = hung.address() as { port: number };
+  gateway = await startTestApp({
+    env: {
+      REGISTRIES: "local,hf",
+      HF_ENDPOINT: `http://127.0.0.1:${port}`,
+      HF_MAX_RETRIES: "0",
+      REGISTRY_TIMEOUT_MS: String(TIMEOUT_MS),
+    },
+  });
+});
+
+afterEach(async () => {
+  await gateway.close();
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => hung.close(resolve));
+});
+
+/** Runs `work` while the garbage collector runs over and over, with garbage to collect. */
+async function underCollection<T>(work: () => Promise<T>): Promise<T> {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error("run with --expose-gc (vitest.config.ts passes it)");
+  let running = true;
+  const collector = (async () => {
+    while (running) {
+      Array.from({ length: 10_000 }, (_, i) => ({ i, text: `garbage ${i}` }));
+      collect();
+      await sleep(20);
+    }
+  })();
+  try {
+    return await work();
+  } finally {
+    running = false;
+    await collector;
+  }
+}
+
+describe("a registry that accepts connections and never answers", () => {
+  it("becomes a REGISTRY_TIMEOUT failure of a search, while the collector runs, and the others answer", async () => {
+    await gateway.graphql(`{ searchModels(registries: ["local"]) { edges { cursor } } }`); // local's hashes, once
+    const { data } = await underCollection(() =>
+      gateway.graphql<{ searchModels: { edges: unknown[]; failures: Array<{ registry: string; code: string }> } }>(
+        `{ searchModels(query: "classifier") { edges { node { ref } } failures { registry code } } }`,
+      ),
+    );
+
+    expect(data?.searchModels.failures).toEqual([{ registry: "hf", code: "REGISTRY_TIMEOUT" }]);
+    expect(data?.searchModels.edges).toHaveLength(2);
+  });
+
+  it("ends a model lookup, a pull's planning and runInference's pull at the deadline", async () => {
+    const { data, errors } = await underCollection(() =>
+      gateway.graphql<{ model: null; pullModel: { code: string }; runInference: { code: string } }>(
+        `mutation {
+          pullModel(ref: "hf:org/never") { ... on GatewayError { code } }
+          runInference(input: { model: "hf:org/never", inputs: [] }) { ... on GatewayError { code } }
+        }`,
+      ),
+    );
+    const lookup = await underCollection(() => gateway.graphql(`{ model(ref: "hf:org/never") { ref } }`));
+
+    expect(errors).toBeUndefined();
+    expect(data?.pullModel.code).toBe("REGISTRY_TIMEOUT");
+    expect(data?.runInference.code).toBe("REGISTRY_TIMEOUT");
+    expect(lookup.errors?.[0]?.extensions?.code).toBe("REGISTRY_TIMEOUT");
+  });
+});
