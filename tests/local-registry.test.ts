@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildOnnxModel } from "../src/onnx/build-model.js";
@@ -158,6 +158,39 @@ describe("local registry", () => {
     expect(after.data?.model.inputs).toEqual([{ name: "only", elementType: "FLOAT32", shape: [1] }]);
     expect(after.data?.model.files[0]?.sha256).toBe(await sha256(path));
     expect(after.data?.model.files[0]?.sha256).not.toBe(before.data?.model.files[0]?.sha256);
+  });
+
+  it("never follows a symbolic link out of the folder, while a link inside it counts", async () => {
+    const outside = join(gateway.dataDir, "outside-secret.onnx");
+    await writeFile(
+      outside,
+      buildOnnxModel({ inputs: [], outputs: [{ name: "y", elementType: "FLOAT32", shape: [1] }], nodes: [] }),
+    );
+    await symlink(outside, join(gateway.modelsDir, "leak.onnx"));
+    await mkdir(join(gateway.modelsDir, "linked"));
+    await symlink("/etc/passwd", join(gateway.modelsDir, "linked", "passwd.txt"));
+    await symlink(join(gateway.modelsDir, "pair-classifier.onnx"), join(gateway.modelsDir, "linked", "model.onnx"));
+
+    const leak = await gateway.graphql(MODEL, { ref: "local:leak" });
+    const linked = await gateway.graphql<{ model: { files: Array<{ path: string }> } }>(MODEL, { ref: "local:linked" });
+
+    expect(leak.errors?.[0]?.extensions?.code).toBe("MODEL_NOT_FOUND");
+    expect(linked.data?.model.files.map((file) => file.path)).toEqual(["model.onnx"]);
+  });
+
+  it("names a model whose file name holds spaces or @ with the reference escapes", async () => {
+    await writeFile(
+      join(gateway.modelsDir, "my model@v2.onnx"),
+      await readFile(join(gateway.modelsDir, "pair-classifier.onnx")),
+    );
+
+    const search = await gateway.graphql<SearchData>(SEARCH, { query: "model@v2" });
+    const model = await gateway.graphql<{ model: { ref: string; id: string } }>(MODEL, {
+      ref: "local:my%20model%40v2",
+    });
+
+    expect(search.data?.searchModels.edges.map((edge) => edge.node.ref)).toEqual(["local:my%20model%40v2"]);
+    expect(model.data?.model).toMatchObject({ ref: "local:my%20model%40v2", id: "my model@v2" });
   });
 
   it("answers MODEL_NOT_FOUND and REVISION_NOT_FOUND for what the folder does not have", async () => {

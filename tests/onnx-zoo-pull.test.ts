@@ -80,6 +80,26 @@ describe("pulling from the ONNX Model Zoo", () => {
     });
   });
 
+  it("makes an id in any case one model: one cache folder, one history under the zoo's own spelling", async () => {
+    const app = await startZoo([entry("QA-Tiny", "validated/qa/qa-tiny-17.onnx", generated, true)]);
+    files?.serve("/zoo/validated/qa/qa-tiny-17.onnx", generated);
+
+    const lower = await pullToEnd(app, "onnx-zoo:qa-tiny");
+    const upper = await pullToEnd(app, "onnx-zoo:QA-TINY");
+    const model = await app.graphql<{ model: { ref: string; cached: boolean } }>(
+      `{ model(ref: "onnx-zoo:qa-TINY") { ref cached } }`,
+    );
+    const history = await app.graphql<{ pulls: { edges: Array<{ node: { ref: string; modelId: string } }> } }>(
+      `{ pulls(model: "QA-Tiny") { edges { node { ref modelId } } } }`,
+    );
+
+    expect(lower).toMatchObject({ status: "SUCCEEDED", ref: "onnx-zoo:QA-Tiny" });
+    expect(upper).toMatchObject({ status: "SUCCEEDED", ref: "onnx-zoo:QA-Tiny", files: [{ status: "CACHED" }] });
+    expect(model.data?.model).toEqual({ ref: "onnx-zoo:QA-Tiny", cached: true });
+    expect(history.data?.pulls.edges).toHaveLength(2);
+    expect(await readdir(join(app.dataDir, "cache"))).toEqual(["models--onnx-zoo--QA-Tiny"]);
+  });
+
   it("fails a real entry served with other bytes with INTEGRITY_ERROR and keeps nothing", async () => {
     const mnist = REAL_ENTRIES.find((e) => e.model === "MNIST-12");
     expect(mnist).toBeDefined();

@@ -15,8 +15,11 @@ export interface LocateOptions {
  * registry.
  */
 export interface ModelFiles {
-  /** The model's files, pulled first when it is not cached and `pull` allows. */
-  list(ref: ModelRef, options: LocateOptions): Promise<ModelFile[]>;
+  /**
+   * The model's files, pulled first when it is not cached and `pull` allows, with the reference
+   * in its registry's own spelling (use it for `locate` and history).
+   */
+  list(ref: ModelRef, options: LocateOptions): Promise<{ ref: ModelRef; files: ModelFile[] }>;
   /** The absolute path of one of those files. */
   locate(ref: ModelRef, file: ModelFile, options: LocateOptions): Promise<string>;
 }

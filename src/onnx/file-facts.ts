@@ -1,44 +1,49 @@
 import { createHash } from "node:crypto";
 import { createReadStream, type Stats } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
+import pLimit from "p-limit";
+import { readOnnxHead } from "./onnx-file-head.js";
 import { type OnnxMetadata, readOnnxMetadata } from "./read-metadata.js";
 
 /** A model file's metadata, or why it could not be read. */
 export type OnnxFacts = { sha256: string; metadata: OnnxMetadata } | { sha256: string | null; brokenReason: string };
 
 /**
+ * Files read at once, across the process: a first search over a folder of large models streams
+ * them a few at a time instead of all at once.
+ */
+const reads = pLimit(4);
+
+/**
  * Hashes and ONNX metadata, computed once per version of a file (path, size, mtime, inode) and
- * shared by concurrent requests, so a search never re-reads unchanged models.
+ * shared by concurrent requests, so a search never re-reads unchanged models. Files are streamed
+ * for their hash and only their head is read for metadata: memory stays small whatever their size.
  */
 export class FileFacts {
   private readonly digests = new Map<string, { version: string; value: Promise<string> }>();
   private readonly models = new Map<string, { version: string; value: Promise<OnnxFacts> }>();
 
   sha256(path: string, stats: Stats): Promise<string> {
-    return memo(this.digests, path, stats, async () => {
-      const hash = createHash("sha256");
-      await pipeline(createReadStream(path), hash);
-      return hash.digest("hex");
-    });
+    return memo(this.digests, path, stats, () => reads(() => hashFile(path)));
   }
 
   onnx(path: string, stats: Stats): Promise<OnnxFacts> {
     return memo(this.models, path, stats, async () => {
-      let bytes: Buffer;
+      const sha256 = await this.sha256(path, stats).catch(() => null);
+      if (sha256 === null) return { sha256, brokenReason: "cannot read the file" };
       try {
-        bytes = await readFile(path);
-      } catch (error) {
-        return { sha256: null, brokenReason: `cannot read the file (${(error as Error).message})` };
-      }
-      const sha256 = createHash("sha256").update(bytes).digest("hex");
-      try {
-        return { sha256, metadata: readOnnxMetadata(bytes) };
+        return { sha256, metadata: readOnnxMetadata(await reads(() => readOnnxHead(path))) };
       } catch (error) {
         return { sha256, brokenReason: (error as Error).message };
       }
     });
   }
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(path), hash);
+  return hash.digest("hex");
 }
 
 function memo<T>(

@@ -222,6 +222,11 @@ export interface ModelManager {
   listModelFiles(ref: ModelRef, signal: AbortSignal): Promise<ModelFileList>;
   /** Resolves one file of `ref` at a resolved revision to a download the pull engine can run. */
   resolveDownload(ref: ModelRef, file: ModelFile, signal: AbortSignal): Promise<FileDownload>;
+  /**
+   * The reference in the registry's own spelling, for registries that match ids loosely (the zoo
+   * ignores case), so one model has one cache folder and one history; the ref itself when unknown.
+   */
+  canonicalRef?(ref: ModelRef, signal: AbortSignal): Promise<ModelRef>;
   /** Where a model's files already lie on this machine, for registries that are local folders. */
   localPath?(ref: ModelRef, file: ModelFile): Promise<string>;
   quota?(): RegistryQuota | null;

@@ -13,12 +13,14 @@ builder.objectType(GatewayError, {
       resolve: (error) => error.code,
     }),
     message: t.exposeString("message", { description: "What went wrong and what is accepted, for people." }),
-    registry: t.string({
+    // Named apart from Pull.ref and Pull.registry (non-null there), so a client can select both
+    // sides of a result union without a field conflict.
+    registryName: t.string({
       nullable: true,
       description: "The registry involved, when one is.",
       resolve: (error) => error.details.registry ?? null,
     }),
-    ref: t.string({
+    modelRef: t.string({
       nullable: true,
       description: "The model reference involved, when one is.",
       resolve: (error) => error.details.ref ?? null,

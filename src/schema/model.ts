@@ -186,8 +186,11 @@ export const ModelObject = builder.loadableObject("Model", {
   load: async (refs: string[], ctx: GatewayContext): Promise<Array<ModelView | Error>> => {
     const parsed = refs.map(parseModelRef);
     const results = await ctx.services.catalog.lookup(parsed, ctx.signal);
+    // The registry's spelling of the id (the zoo matches `mnist` to `MNIST`), the revision as asked.
     return results.map((result, i) =>
-      result instanceof Error ? result : { ref: parsed[i] as ModelRef, summary: result.info, lookup: result },
+      result instanceof Error
+        ? result
+        : { ref: { ...(parsed[i] as ModelRef), id: result.info.id }, summary: result.info, lookup: result },
     );
   },
   fields: (t) => ({

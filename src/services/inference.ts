@@ -70,7 +70,7 @@ export interface InferenceServiceDeps {
 }
 
 /** What a call learnt before it failed, for its history entry. */
-type Progress = Partial<Pick<InferenceRunEntry, "filePath" | "fileSha256" | "provider">> & {
+type Progress = Partial<Pick<InferenceRunEntry, "ref" | "filePath" | "fileSha256" | "provider">> & {
   loadMs?: number;
   queueMs?: number;
   runMs?: number;
@@ -96,8 +96,8 @@ export class InferenceService {
     const ref = parseModelRef(request.model);
     const progress: Progress = {};
     const entry = (status: InferenceRunEntry["status"], outputs: TensorSummary[], error: GatewayError | null) => ({
-      ref,
-      refText: formatModelRef(ref),
+      ref: progress.ref ?? ref,
+      refText: formatModelRef(progress.ref ?? ref),
       filePath: progress.filePath ?? null,
       fileSha256: progress.fileSha256 ?? null,
       requestedProvider: request.executionProvider.toUpperCase(),
@@ -148,14 +148,17 @@ export class InferenceService {
   }
 
   private async execute(
-    ref: ModelRef,
+    asked: ModelRef,
     request: RunInferenceRequest,
     signal: AbortSignal,
     progress: Progress,
   ): Promise<Omit<InferenceResult, "runId">> {
     const options = { pull: request.pull, mayPull: request.mayPull, signal };
+    const listing = await this.deps.files.list(asked, options);
+    const { ref } = listing;
+    progress.ref = ref;
     const refText = formatModelRef(ref);
-    const file = chooseModelFile(refText, await this.deps.files.list(ref, options), request.file);
+    const file = chooseModelFile(refText, listing.files, request.file);
     progress.filePath = file.path;
     const path = await this.deps.files.locate(ref, file, options);
     const stats = await stat(path);

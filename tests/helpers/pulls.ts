@@ -20,6 +20,8 @@ export interface GatewayErrorData {
   message: string;
   path: string | null;
   field: string | null;
+  modelRef: string | null;
+  registryName: string | null;
 }
 
 export const PULL_FIELDS = `id ref status resolvedRevision bytesTotal bytesDone attempts errorCode errorMessage
@@ -29,7 +31,7 @@ const PULL_MODEL = `mutation($ref: String!, $files: [String!], $force: Boolean) 
   pullModel(ref: $ref, files: $files, force: $force) {
     __typename
     ... on Pull { ${PULL_FIELDS} }
-    ... on GatewayError { code message path field }
+    ... on GatewayError { code message path field modelRef registryName }
   }
 }`;
 

@@ -34,6 +34,7 @@ const modelJson = z.object({
 export class LocalRegistry implements ModelManager {
   readonly kind = "local-folder";
   private readonly facts = new FileFacts();
+  private readonly modelJsons = new Map<string, { version: string; value: Promise<z.infer<typeof modelJson>> }>();
 
   constructor(
     readonly name: string,
@@ -128,13 +129,20 @@ export class LocalRegistry implements ModelManager {
     };
   }
 
-  private async readModelJson(entry: LocalModelEntry): Promise<z.infer<typeof modelJson>> {
-    if (!entry.metadataFile) return {};
-    try {
-      return modelJson.parse(JSON.parse(await readFile(entry.metadataFile, "utf8")));
-    } catch (error) {
-      this.logger.warn({ model: entry.id, err: error }, "ignoring an unreadable model.json");
-      return {};
-    }
+  /** model.json, read once per version of the file: a broken one is reported once, not on every request. */
+  private readModelJson(entry: LocalModelEntry): Promise<z.infer<typeof modelJson>> {
+    const file = entry.files.find((candidate) => candidate.absolutePath === entry.metadataFile);
+    if (!file) return Promise.resolve({});
+    const version = `${file.stats.size}:${file.stats.mtimeMs}:${file.stats.ino}`;
+    const known = this.modelJsons.get(file.absolutePath);
+    if (known?.version === version) return known.value;
+    const value = readFile(file.absolutePath, "utf8")
+      .then((text) => modelJson.parse(JSON.parse(text)))
+      .catch((error: unknown) => {
+        this.logger.warn({ model: entry.id, err: error }, "ignoring an unreadable model.json");
+        return {};
+      });
+    this.modelJsons.set(file.absolutePath, { version, value });
+    return value;
   }
 }

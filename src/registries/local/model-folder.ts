@@ -24,12 +24,15 @@ const METADATA_FILE = "model.json";
 
 /**
  * Lists the models in `dir` as they are now; called on every request, so models added or removed
- * while the gateway runs show up without a restart (a readdir and a stat per file: cheap).
+ * while the gateway runs show up without a restart (a readdir and a stat per file: cheap). A
+ * symbolic link counts only when it points inside the folder: a link to /etc/shadow must not
+ * hand out that file's size and hash.
  */
 export async function scanModelFolder(dir: string): Promise<LocalModelEntry[]> {
   let entries: Dirent[];
+  let root: string;
   try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
+    [entries, root] = await Promise.all([fs.readdir(dir, { withFileTypes: true }), fs.realpath(dir)]);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
@@ -37,7 +40,7 @@ export async function scanModelFolder(dir: string): Promise<LocalModelEntry[]> {
   const models = await Promise.all(
     entries
       .filter((entry) => !entry.name.startsWith("."))
-      .map((entry) => entryModel(join(dir, entry.name), entry.name)),
+      .map((entry) => entryModel(join(dir, entry.name), entry.name, root)),
   );
   // A folder and a file with the same id: the folder (with its metadata) wins.
   const byId = new Map<string, LocalModelEntry>();
@@ -49,8 +52,8 @@ export async function scanModelFolder(dir: string): Promise<LocalModelEntry[]> {
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
-async function entryModel(path: string, name: string): Promise<LocalModelEntry | null> {
-  const stats = await fs.stat(path).catch(() => null);
+async function entryModel(path: string, name: string, root: string): Promise<LocalModelEntry | null> {
+  const stats = await statInside(path, root);
   if (stats?.isFile() && name.toLowerCase().endsWith(".onnx")) {
     return {
       id: name.slice(0, -".onnx".length),
@@ -61,7 +64,7 @@ async function entryModel(path: string, name: string): Promise<LocalModelEntry |
     };
   }
   if (!stats?.isDirectory()) return null;
-  const files = await listFiles(path);
+  const files = await listFiles(path, root);
   const modelFile = files.find((file) => file.path === MODEL_FILE);
   if (!modelFile) return null;
   const metadata = files.find((file) => file.path === METADATA_FILE);
@@ -74,16 +77,23 @@ async function entryModel(path: string, name: string): Promise<LocalModelEntry |
   };
 }
 
-async function listFiles(root: string): Promise<LocalFile[]> {
-  const entries = await fs.readdir(root, { withFileTypes: true, recursive: true });
+async function listFiles(modelRoot: string, root: string): Promise<LocalFile[]> {
+  const entries = await fs.readdir(modelRoot, { withFileTypes: true, recursive: true });
   const files = await Promise.all(
     entries.map(async (entry) => {
       const absolutePath = join(entry.parentPath, entry.name);
-      const path = relative(root, absolutePath).split(sep).join("/");
+      const path = relative(modelRoot, absolutePath).split(sep).join("/");
       if (path.split("/").some((part) => part.startsWith("."))) return null;
-      const stats = await fs.stat(absolutePath).catch(() => null);
+      const stats = await statInside(absolutePath, root);
       return stats?.isFile() ? { path, absolutePath, stats } : null;
     }),
   );
   return files.filter((file): file is LocalFile => file !== null).sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** The stats of what `path` leads to, or null when it is gone or (through links) lies outside `root`. */
+async function statInside(path: string, root: string): Promise<Stats | null> {
+  const real = await fs.realpath(path).catch(() => null);
+  if (real === null || (real !== root && !real.startsWith(`${root}${sep}`))) return null;
+  return fs.stat(real).catch(() => null);
 }

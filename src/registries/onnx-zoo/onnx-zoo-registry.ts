@@ -85,6 +85,11 @@ export class OnnxZooRegistry implements ModelManager {
     });
   }
 
+  async canonicalRef(ref: ModelRef): Promise<ModelRef> {
+    const model = (await this.manifest.get()).value.find(ref.id);
+    return model ? { ...ref, id: model.id } : ref;
+  }
+
   async listModelFiles(ref: ModelRef): Promise<ModelFileList> {
     const { info } = this.versionOf((await this.manifest.get()).value, ref);
     return { revision: info.revision, files: info.files };

@@ -3,6 +3,7 @@ import type { LocateOptions, ModelFiles } from "../../inference/model-files.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
 import type { RegistrySet } from "../../registries/registry-set.js";
 import type { ModelFile } from "../../registries/types.js";
+import { canonicalRef } from "../canonical-ref.js";
 import type { ModelCache } from "../model-cache.js";
 import type { RegistryCalls } from "../registry-calls.js";
 import type { PullService } from "./pull-service.js";
@@ -23,16 +24,20 @@ export class CachedModelFiles implements ModelFiles {
     private readonly cache: ModelCache,
   ) {}
 
-  async list(ref: ModelRef, { pull, mayPull, signal }: LocateOptions): Promise<ModelFile[]> {
-    const manager = this.registries.get(ref.registry);
+  async list(
+    asked: ModelRef,
+    { pull, mayPull, signal }: LocateOptions,
+  ): Promise<{ ref: ModelRef; files: ModelFile[] }> {
+    const manager = this.registries.get(asked.registry);
     if (manager.localPath) {
       const listing = await this.calls.run(manager, this.calls.deadline(signal), (deadline) =>
-        manager.listModelFiles(ref, deadline),
+        manager.listModelFiles(asked, deadline),
       );
-      return listing.files;
+      return { ref: asked, files: listing.files };
     }
+    const ref = await canonicalRef(this.registries, this.calls, asked, signal);
     const cached = await this.cache.cachedFiles(ref);
-    if (cached?.some(isOnnx)) return cached;
+    if (cached?.some(isOnnx)) return { ref, files: cached };
     if (!pull) {
       throw new ModelNotCached(
         `Model ${formatModelRef(ref)} is not in the local cache and pull is false; run it with pull: true to fetch it first.`,
@@ -47,7 +52,7 @@ export class CachedModelFiles implements ModelFiles {
       );
     }
     await this.pulls.ensureCached(ref, null, signal);
-    return (await this.cache.cachedFiles(ref)) ?? [];
+    return { ref, files: (await this.cache.cachedFiles(ref)) ?? [] };
   }
 
   async locate(ref: ModelRef, file: ModelFile): Promise<string> {

@@ -10,6 +10,7 @@ import { formatModelRef, type ModelRef } from "../../model-ref.js";
 import type { Metrics } from "../../observability/metrics.js";
 import { claimOwner, formatOwner } from "../../process-owner.js";
 import type { RegistrySet } from "../../registries/registry-set.js";
+import { canonicalRef } from "../canonical-ref.js";
 import type { RegistryCalls } from "../registry-calls.js";
 import { type LiveFile, PullJob, type PullProgress, progressOfRecord } from "./pull-job.js";
 import { DEFAULT_BRANCH, planPull } from "./pull-plan.js";
@@ -55,7 +56,8 @@ export class PullService {
   }
 
   /** Plans a pull and starts it; a pull of files already cached is SUCCEEDED as it is returned. */
-  async start(ref: ModelRef, patterns: readonly string[] | null, force: boolean, signal: AbortSignal) {
+  async start(asked: ModelRef, patterns: readonly string[] | null, force: boolean, signal: AbortSignal) {
+    const ref = await canonicalRef(this.deps.registries, this.deps.calls, asked, signal);
     const plan = await planPull(this.deps, ref, patterns, force, signal);
     const done = plan.files.every((file) => file.cached);
     const pull = await this.history.create(randomUUID(), {
