@@ -9,6 +9,13 @@ export interface Owner {
   token: string;
 }
 
+/**
+ * How long an owner may go unheard (no heartbeat on its pull, no touch of its lock file) before
+ * what it holds counts as abandoned, wherever it ran: a process on another host (a recreated
+ * container) cannot be checked by pid, only by silence.
+ */
+export const OWNER_LEASE_MS = 30_000;
+
 /** Tokens held in this process: an owner with our pid but none of these is a dead incarnation's. */
 const heldHere = new Set<string>();
 

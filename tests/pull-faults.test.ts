@@ -99,8 +99,8 @@ describe("a pull against a faulty file server", () => {
     expect(pull).toMatchObject({ status: "FAILED", errorCode: "INTEGRITY_ERROR" });
     expect(pull.errorMessage).toMatch(/model.onnx of fake:org\/m failed verification \(sha256 [0-9a-f]{64} where/);
     expect(pull.files[0]?.status).toBe("FAILED");
-    expect(await readdir(snapshot).catch(() => [])).toEqual([]);
-    expect(await readdir(join(gateway.dataDir, "cache", "models--fake--org--m", "blobs"))).toEqual([]);
+    // Not a byte of the model is left: its folder went with the failure (the cache itself remains).
+    expect(await readdir(join(gateway.dataDir, "cache"))).toEqual([]);
     const model = await gateway.graphql<{ model: { cached: boolean } }>('{ model(ref: "fake:org/m") { cached } }');
     expect(model.data?.model.cached).toBe(false);
   });
@@ -138,7 +138,7 @@ describe("a pull against a faulty file server", () => {
     expect(await readFile(join(snapshot, "model.onnx"))).toEqual(files["model.onnx"]);
   });
 
-  it("lets two gateways share a database and a cache: the second leaves the first's pull running and waits on its lock", async () => {
+  it("lets two gateways share a database and a cache: the second sees the first's pull running and waits on its lock", async () => {
     const files = { "model.onnx": seededBytes(300_000, 11) };
     const first = await start(files);
     const path = first.registry.filePath("org/m", "model.onnx");
@@ -148,15 +148,10 @@ describe("a pull against a faulty file server", () => {
 
     const second = await start(files, { dataDir: first.gateway.dataDir });
     const seen = await getPull(second.gateway, a.id);
-    const cancel = await second.gateway.graphql<{ cancelPull: { code: string; message: string } }>(
-      "mutation($id: ID!) { cancelPull(id: $id) { ... on GatewayError { code message } } }",
-      { id: a.id },
-    );
     const b = await startPull(second.gateway, "fake:org/m");
     const [doneA, doneB] = await Promise.all([waitForPull(first.gateway, a.id), waitForPull(second.gateway, b.id)]);
 
     expect(seen.status).toBe("RUNNING");
-    expect(cancel.data?.cancelPull.message).toMatch(/run by another gateway process/);
     expect([doneA.files[0]?.status, doneB.files[0]?.status]).toEqual(["VERIFIED", "CACHED"]);
     expect(server?.gets(path)).toHaveLength(1);
     expect(await readFile(join(first.snapshot, "model.onnx"))).toEqual(files["model.onnx"]);

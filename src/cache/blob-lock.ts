@@ -1,6 +1,6 @@
-import { open, readFile, stat, unlink } from "node:fs/promises";
+import { open, readFile, stat, unlink, utimes } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { claimOwner, formatOwner, isGone, parseOwner } from "../process-owner.js";
+import { claimOwner, formatOwner, isGone, OWNER_LEASE_MS, parseOwner } from "../process-owner.js";
 
 const POLL_MS = 250;
 /** A lock file still empty after this long was left by a process that died while creating it. */
@@ -24,7 +24,14 @@ export async function acquireBlobLock(path: string, signal: AbortSignal): Promis
       } finally {
         await handle.close();
       }
+      // The lock's mtime is its heartbeat: a holder that stops touching it (on any host) loses it.
+      const heartbeat = setInterval(() => {
+        const now = new Date();
+        utimes(path, now, now).catch(() => undefined);
+      }, OWNER_LEASE_MS / 3);
+      heartbeat.unref();
       return async () => {
+        clearInterval(heartbeat);
         me.release();
         await unlink(path).catch(() => undefined);
       };
@@ -48,8 +55,9 @@ async function isStale(path: string): Promise<boolean> {
     return true; // released since: try again at once
   }
   const owner = parseOwner(text);
-  if (owner) return isGone(owner);
-  // Caught between create and write, the writer needs a moment; empty for long, it died there.
   const stats = await stat(path).catch(() => null);
-  return stats === null || Date.now() - stats.mtimeMs > UNWRITTEN_STALE_MS;
+  if (stats === null) return true;
+  if (owner) return isGone(owner) || Date.now() - stats.mtimeMs > OWNER_LEASE_MS;
+  // Caught between create and write, the writer needs a moment; empty for long, it died there.
+  return Date.now() - stats.mtimeMs > UNWRITTEN_STALE_MS;
 }

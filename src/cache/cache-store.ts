@@ -7,6 +7,7 @@ import {
   readFile,
   readlink,
   rename,
+  rm,
   stat,
   statfs,
   symlink,
@@ -115,6 +116,21 @@ export class CacheStore {
   async touch(dir: ModelDir): Promise<void> {
     const now = new Date();
     await utimes(dir.path, now, now).catch(() => undefined);
+  }
+
+  /**
+   * Removes a model's folder when a failed pull left nothing in it worth keeping: no blob, no
+   * link, no partial download with a byte to resume from.
+   */
+  async removeIfEmpty(dir: ModelDir): Promise<void> {
+    const entries = await readdir(dir.path, { withFileTypes: true, recursive: true }).catch(() => null);
+    if (entries === null) return;
+    const sizes = await Promise.all(
+      entries
+        .filter((entry) => !entry.isDirectory())
+        .map(async (entry) => (await stat(join(entry.parentPath, entry.name)).catch(() => null))?.size ?? 0),
+    );
+    if (sizes.every((size) => size === 0)) await rm(dir.path, { recursive: true, force: true });
   }
 
   async freeBytes(): Promise<number> {

@@ -1,5 +1,5 @@
 import type { Prisma, Pull, PullFile } from "../generated/prisma/client.js";
-import { isGone, parseOwner } from "../process-owner.js";
+import { isGone, OWNER_LEASE_MS, parseOwner } from "../process-owner.js";
 import type { Database } from "./client.js";
 
 export const PULL_STATUSES = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"] as const;
@@ -40,6 +40,15 @@ export interface PullOutcome {
   attempts: number;
   errorCode?: string | null;
   errorMessage?: string | null;
+  /** Each file's state at the end, so a stopped pull's files show the bytes they kept. */
+  files?: ReadonlyArray<{ path: string; status: PullFileStatus; bytesDone: number }>;
+}
+
+/** Whether a QUEUED or RUNNING pull's owner is gone: dead on this host, or silent past its lease. */
+export function isOrphaned(pull: Pick<Pull, "owner" | "heartbeatAt" | "createdAt">, now = Date.now()): boolean {
+  const owner = parseOwner(pull.owner);
+  if (owner === null || isGone(owner)) return true;
+  return (pull.heartbeatAt ?? pull.createdAt).getTime() < now - OWNER_LEASE_MS;
 }
 
 /** Filters of the pull history. */
@@ -66,6 +75,7 @@ export class PullStore {
         id,
         bytesTotal: BigInt(total),
         bytesDone: BigInt(done),
+        heartbeatAt: now,
         startedAt: finishedAt ? now : null,
         finishedAt: finishedAt ?? null,
         files: {
@@ -112,8 +122,22 @@ export class PullStore {
     await this.db.pull.update({ where: { id }, data: { status: "RUNNING", startedAt: new Date() } });
   }
 
-  async saveProgress(id: string, bytesDone: number): Promise<void> {
-    await this.db.pull.update({ where: { id }, data: { bytesDone: BigInt(bytesDone) } });
+  /** The owner's sign of life with its progress; answers whether another process asked it to cancel. */
+  async heartbeat(id: string, bytesDone: number): Promise<boolean> {
+    const { cancelRequested } = await this.db.pull.update({
+      where: { id },
+      data: { bytesDone: BigInt(bytesDone), heartbeatAt: new Date() },
+      select: { cancelRequested: true },
+    });
+    return cancelRequested;
+  }
+
+  /** Asks the owners of these active pulls to cancel them (they see it at their next heartbeat). */
+  async requestCancel(where: { id: string } | { registry: string; modelId: string }): Promise<void> {
+    await this.db.pull.updateMany({
+      where: { ...where, status: { in: [...ACTIVE_STATUSES] } },
+      data: { cancelRequested: true },
+    });
   }
 
   async updateFile(
@@ -132,34 +156,43 @@ export class PullStore {
     });
   }
 
-  /** Records a pull's end; files it did not finish stay PENDING (their partial data is kept). */
+  /**
+   * Records a pull's end with each file's bytes; files it did not finish stay PENDING (their
+   * partial data is kept for the next pull).
+   */
   async finish(id: string, outcome: PullOutcome): Promise<void> {
-    const { bytesDone, bytesTotal, ...fields } = outcome;
-    await this.db.pull.update({
-      where: { id },
-      data: {
-        ...fields,
-        bytesDone: BigInt(bytesDone),
-        bytesTotal: BigInt(bytesTotal),
-        finishedAt: new Date(),
-        owner: null,
-      },
-    });
+    const { bytesDone, bytesTotal, files = [], ...fields } = outcome;
+    await this.db.$transaction([
+      this.db.pull.update({
+        where: { id },
+        data: {
+          ...fields,
+          bytesDone: BigInt(bytesDone),
+          bytesTotal: BigInt(bytesTotal),
+          finishedAt: new Date(),
+          owner: null,
+        },
+      }),
+      ...files.map((file) =>
+        this.db.pullFile.update({
+          where: { pullId_path: { pullId: id, path: file.path } },
+          data: { status: file.status, bytesDone: BigInt(file.bytesDone) },
+        }),
+      ),
+    ]);
   }
 
   /**
    * Marks as INTERRUPTED the pulls left QUEUED or RUNNING by processes that are gone (a crash, a
-   * restart); another gateway's running pulls on the same database are left to it. Answers how many.
+   * restart, a container that was replaced); another gateway's live pulls on the same database are
+   * left to it. Answers how many.
    */
   async interruptOrphans(): Promise<number> {
     const active = await this.db.pull.findMany({
       where: { status: { in: [...ACTIVE_STATUSES] } },
-      select: { id: true, owner: true },
+      select: { id: true, owner: true, heartbeatAt: true, createdAt: true },
     });
-    const orphans = active.filter((pull) => {
-      const owner = parseOwner(pull.owner);
-      return owner === null || isGone(owner);
-    });
+    const orphans = active.filter((pull) => isOrphaned(pull));
     if (orphans.length === 0) return 0;
     const { count } = await this.db.pull.updateMany({
       where: { id: { in: orphans.map((pull) => pull.id) }, status: { in: [...ACTIVE_STATUSES] } },

@@ -61,9 +61,11 @@ export async function downloadFile(
         failures = partial.size > offset ? 1 : failures + 1;
         if (failure.retryAfterMs === null) throw failure.error;
         if (failures > MAX_FAILURES_WITHOUT_PROGRESS || attempt >= MAX_ATTEMPTS) {
-          throw new RegistryUnavailable(
-            subject.registry,
-            `${failure.error.message} (gave up after ${attempt} attempts)`,
+          throw new GatewayError(
+            failure.error.code,
+            `${failure.error.message.replace(/\.$/, "")} (gave up after ${attempt} attempts).`,
+            failure.error.details,
+            { cause: failure.error },
           );
         }
         onRetry(failure.error);

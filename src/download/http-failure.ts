@@ -46,13 +46,26 @@ export function statusFailure(status: number, headers: IncomingHttpHeaders, subj
   return new AttemptFailure(error, status >= 500 || status === 408 ? 0 : null);
 }
 
-/** A connection that failed or dropped: always worth resuming. */
+/** Failures no retry mends soon: the host has no address, or nothing listens on it. */
+const UNREACHABLE = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED"]);
+
+/**
+ * A connection that failed or dropped: worth resuming, unless the host cannot be resolved or
+ * refuses connections (an offline gateway should fail at once, not after six tries).
+ */
 export function connectionFailure(cause: unknown, subject: DownloadSubject): AttemptFailure {
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const code = String((cause as { code?: unknown } | null)?.code ?? "");
+  const reason = UNREACHABLE.has(code)
+    ? code === "ECONNREFUSED"
+      ? "the server refused the connection"
+      : "the host name does not resolve"
+    : cause instanceof Error
+      ? cause.message
+      : String(cause);
   const error = new RegistryUnavailable(subject.registry, `the download of ${subject.path} failed: ${reason}`, {
     cause,
   });
-  return new AttemptFailure(error, 0);
+  return new AttemptFailure(error, UNREACHABLE.has(code) ? null : 0);
 }
 
 /** Retry-After in seconds or as an HTTP date; 1 s when absent or unreadable. */

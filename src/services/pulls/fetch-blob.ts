@@ -68,8 +68,8 @@ export async function fetchBlob(
   try {
     const finishedMeanwhile = await cached();
     if (finishedMeanwhile) return finishedMeanwhile;
+    // Even with force, a partial download resumes: its bytes are verified with the rest at the end.
     const partial = new PartialFile(partialPath);
-    if (force) await partial.remove();
     const source = await request.resolve(signal);
     const done = await downloadFile(
       request.subject,

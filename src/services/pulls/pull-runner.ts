@@ -37,8 +37,12 @@ export async function runPull(deps: RunDeps, job: PullJob, plan: PullPlan, force
   const signal = AbortSignal.any([job.signal, firstFailure.signal]);
   // Each file's transfer listens to it: a model's file count, not a leak.
   setMaxListeners(0, signal);
+  // The heartbeat keeps the pull's lease and brings back a cancellation asked by another process.
   const saver = setInterval(() => {
-    deps.pulls.saveProgress(job.id, job.bytesDone).catch((err) => deps.logger.warn({ err }, "pull progress not saved"));
+    deps.pulls.heartbeat(job.id, job.bytesDone).then(
+      (cancelRequested) => cancelRequested && job.stop("CANCELLED"),
+      (err: unknown) => deps.logger.warn({ err }, "pull progress not saved"),
+    );
   }, SAVE_EVERY_MS);
   try {
     job.status = "RUNNING";
@@ -62,6 +66,7 @@ export async function runPull(deps: RunDeps, job: PullJob, plan: PullPlan, force
   } catch (error) {
     const stop = job.signal.aborted ? (job.signal.reason as StopReason) : null;
     await finish(deps, job, stop ?? "FAILED", stop ? null : describe(deps.logger, error, plan));
+    await deps.store.removeIfEmpty(dir);
   } finally {
     report(deps, job, plan, performance.now() - started);
     clearInterval(saver);
@@ -135,6 +140,12 @@ async function finish(
     attempts: job.attempts,
     errorCode: error?.code ?? null,
     errorMessage: error?.message ?? null,
+    // A file stopped mid-transfer is PENDING again, with the bytes it keeps for the next pull.
+    files: [...job.files].map(([path, file]) => ({
+      path,
+      status: file.status === "DOWNLOADING" ? "PENDING" : file.status,
+      bytesDone: file.bytesDone,
+    })),
   });
   job.status = status;
   job.error = error;

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CacheStore } from "../../cache/cache-store.js";
 import type { Database } from "../../db/client.js";
-import { ACTIVE_STATUSES, PullStore, type PullWithFiles } from "../../db/pull-store.js";
+import { ACTIVE_STATUSES, isOrphaned, PullStore, type PullWithFiles } from "../../db/pull-store.js";
 import { SharedTransfers } from "../../download/shared-transfers.js";
 import { type ErrorCode, GatewayError, InvalidInput, ModelNotCached, PullNotFound } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
 import type { Metrics } from "../../observability/metrics.js";
-import { claimOwner, formatOwner } from "../../process-owner.js";
+import { claimOwner, formatOwner, OWNER_LEASE_MS } from "../../process-owner.js";
 import type { RegistrySet } from "../../registries/registry-set.js";
 import { canonicalRef } from "../canonical-ref.js";
 import type { RegistryCalls } from "../registry-calls.js";
@@ -33,6 +33,8 @@ export interface PullServiceDeps {
 const PROGRESS_INTERVAL_MS = 250;
 /** How often a subscription reads a pull that another process runs. */
 const POLL_INTERVAL_MS = 1_000;
+/** How long cancelPull waits for another process to stop its pull. */
+const CANCEL_WAIT_MS = 5_000;
 
 const isActive = (status: string) => (ACTIVE_STATUSES as readonly string[]).includes(status);
 const modelKey = (ref: ModelRef) => `${ref.registry}:${ref.id}`;
@@ -48,6 +50,7 @@ export class PullService {
   private readonly runDeps: RunDeps;
   /** This service, as the owner recorded on the pulls it runs. */
   private readonly owner = claimOwner();
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: PullServiceDeps) {
     this.history = new PullStore(deps.db);
@@ -112,7 +115,11 @@ export class PullService {
     return this.jobs.get(id);
   }
 
-  /** Stops a running pull; its partial files stay, so the next pull of the model resumes them. */
+  /**
+   * Stops a running pull; its partial files stay, so the next pull of the model resumes them. A
+   * pull another gateway process runs is asked to stop through the database (its owner sees it at
+   * its next heartbeat, within a second or so); one whose owner is gone is marked CANCELLED here.
+   */
   async cancel(id: string): Promise<PullWithFiles> {
     const job = this.jobs.get(id);
     if (job) {
@@ -122,19 +129,41 @@ export class PullService {
     }
     const pull = await this.history.find(id);
     if (!pull) throw new PullNotFound(id);
-    throw new InvalidInput(
-      isActive(pull.status)
-        ? `Pull ${id} is run by another gateway process on this database; cancel it there.`
-        : `Pull ${id} has already finished (${pull.status}); only QUEUED or RUNNING pulls can be cancelled.`,
-      { field: "id" },
-    );
+    if (!isActive(pull.status)) {
+      throw new InvalidInput(
+        `Pull ${id} has already finished (${pull.status}); only QUEUED or RUNNING pulls can be cancelled.`,
+        { field: "id" },
+      );
+    }
+    if (isOrphaned(pull)) {
+      await this.history.finish(id, {
+        status: "CANCELLED",
+        bytesDone: Number(pull.bytesDone),
+        bytesTotal: Number(pull.bytesTotal),
+        attempts: pull.attempts,
+      });
+      return (await this.history.find(id)) as PullWithFiles;
+    }
+    await this.history.requestCancel({ id });
+    return this.awaitEnd(id);
   }
 
-  /** Cancels this process's pulls of a model and waits for them to stop (before the model is removed). */
+  /** Cancels every pull of a model, here and in other processes, before the model is removed. */
   async cancelModelPulls(ref: ModelRef): Promise<void> {
     const jobs = [...this.jobs.values()].filter((job) => job.model === modelKey(ref));
     for (const job of jobs) job.stop("CANCELLED");
+    await this.history.requestCancel({ registry: ref.registry, modelId: ref.id });
     await Promise.all(jobs.map((job) => job.settled));
+  }
+
+  /** A pull another process was asked to stop, once it has (or as it stands after a few heartbeats). */
+  private async awaitEnd(id: string): Promise<PullWithFiles> {
+    for (let waited = 0; waited < CANCEL_WAIT_MS; waited += POLL_INTERVAL_MS / 4) {
+      const pull = (await this.history.find(id)) as PullWithFiles;
+      if (!isActive(pull.status)) return pull;
+      await sleep(POLL_INTERVAL_MS / 4);
+    }
+    return (await this.history.find(id)) as PullWithFiles;
   }
 
   /** Progress events of a pull until it ends (PULL_NOT_FOUND, thrown at once, for an unknown id). */
@@ -167,13 +196,21 @@ export class PullService {
     });
   }
 
-  /** Marks pulls that a crash or restart cut off as INTERRUPTED (at start-up). */
-  recover(): Promise<number> {
+  /**
+   * Marks pulls that a crash or restart cut off as INTERRUPTED, now and then every lease period
+   * (a process on another host is only known dead by its silence); answers how many it found now.
+   */
+  async recover(): Promise<number> {
+    this.sweeper ??= setInterval(() => {
+      this.history.interruptOrphans().catch((err: unknown) => this.deps.logger.warn({ err }, "orphan sweep failed"));
+    }, OWNER_LEASE_MS);
+    this.sweeper.unref();
     return this.history.interruptOrphans();
   }
 
   /** Stops every pull as INTERRUPTED (pulling again resumes them) and waits until they have. */
   async close(): Promise<void> {
+    clearInterval(this.sweeper ?? undefined);
     const jobs = [...this.jobs.values()];
     for (const job of jobs) job.stop("INTERRUPTED");
     this.transfers.abortAll("INTERRUPTED");
