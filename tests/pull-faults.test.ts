@@ -91,7 +91,7 @@ describe("a pull against a faulty file server", () => {
 
   it("fails with INTEGRITY_ERROR on a corrupted byte and leaves nothing in place", async () => {
     const bytes = seededBytes(200_000, 7);
-    const { gateway, registry, snapshot } = await start({ "model.onnx": bytes });
+    const { gateway, registry } = await start({ "model.onnx": bytes });
     server?.fault(registry.filePath("org/m", "model.onnx"), { corrupt: true });
 
     const pull = await pullToEnd(gateway, "fake:org/m");
