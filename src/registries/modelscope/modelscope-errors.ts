@@ -72,10 +72,16 @@ export function toGatewayError(error: unknown, context: FailureContext): unknown
     if (context.subject === "file") return new FileNotFound(ref, context.path ?? "", details);
     if (context.subject === "revision") {
       const accepted = context.accepted?.length ? `it has ${context.accepted.join(", ")}` : undefined;
-      return new RevisionNotFound(ref, context.revision ?? "master", details, accepted);
+      return new RevisionNotFound(withoutRevision(ref), context.revision ?? "master", details, accepted);
     }
   }
   const what = ref ? ` for model ${ref}` : "";
   const request = error.requestId ? ` (request id ${error.requestId})` : "";
   return new RegistryUnavailable(registry, `it answered ${error.message}${what}${request}.`);
+}
+
+/** A reference without its `@revision`, for messages that name the revision apart. */
+export function withoutRevision(ref: string): string {
+  const at = ref.lastIndexOf("@");
+  return at < 0 ? ref : ref.slice(0, at);
 }

@@ -1,6 +1,7 @@
 import { RevisionNotFound } from "../../errors.js";
 import type { ApiRevision } from "./api-types.js";
 import { isCommitId } from "./model-ids.js";
+import { withoutRevision } from "./modelscope-errors.js";
 
 /** ModelScope's default branch, which its SDK reads when no revision is given. */
 export const DEFAULT_REVISION = "master";
@@ -44,7 +45,7 @@ export function chooseRevision(
   const known = [...revisions.tags, ...revisions.branches].find((revision) => revision.Revision === name);
   if (!known && (asked !== null || available.length > 0)) {
     const accepted = available.length > 0 ? `it has ${available.join(", ")}` : "it has no branches or tags";
-    throw new RevisionNotFound(ref, name, { registry }, accepted);
+    throw new RevisionNotFound(withoutRevision(ref), name, { registry }, accepted);
   }
   const commit = known?.CommitId?.toLowerCase() ?? null;
   return { name, commit: isCommitId(commit) ? commit : null, available };
