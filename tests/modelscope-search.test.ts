@@ -185,6 +185,22 @@ describe("ModelScope search", () => {
     ]);
   });
 
+  it("reads a page whose envelope and fields ModelScope writes in PascalCase (Data, Models, TotalCount)", async () => {
+    setup = await startModelScopeGateway({ repos: REPOS });
+    const model = { id: "other/only-one", downloads: 7, tags: ["gguf"], last_modified: 1_735_689_600 };
+    setup.modelscope.failNext((r) => r.path === "/openapi/v1/models", {
+      status: 200,
+      body: { success: true, Data: { Models: [model], TotalCount: 1 } },
+    });
+
+    const pages = await pageThrough({ first: 5 }, 2);
+
+    expect(pages.map((page) => page.edges.map((e) => e.node))).toEqual([
+      [expect.objectContaining({ ref: "modelscope:other/only-one", downloads: 7, format: "GGUF" })],
+    ]);
+    expect(pages[0]?.edges[0]?.node.updatedAt).toBe("2025-01-01T00:00:00.000Z");
+  });
+
   it("refuses a cursor it did not make", async () => {
     setup = await startModelScopeGateway({ repos: REPOS });
     const manager = setup.gateway.app.services.registries.get("modelscope");

@@ -33,7 +33,8 @@ export function readEnvelope(registry: string, status: number, json: unknown): E
       : false;
 
   if (status >= 200 && status < 300 && !failed) {
-    const field = legacy ? "Data" : "data";
+    // The OpenAPI names its data `data`, and in places `Data`, as ModelScope's SDK allows.
+    const field = legacy || (openapi && !("data" in body)) ? "Data" : "data";
     if ((legacy || openapi) && field in body) return { ok: true, data: body[field] };
     throw new RegistryUnavailable(
       registry,

@@ -87,13 +87,24 @@ const ApiListedModelSchema = z.object({
 });
 export type ApiListedModel = z.infer<typeof ApiListedModelSchema>;
 
-/** The `data` of `GET /openapi/v1/models`: one page, and how many there are in all. */
-export const ApiModelPageSchema = z.object({
-  models: z.array(ApiListedModelSchema),
-  total_count: z.number().int().nonnegative().nullish(),
-  page_number: z.number().int().nullish(),
-  page_size: z.number().int().nullish(),
-});
+/**
+ * The `data` of `GET /openapi/v1/models`: one page, and how many there are in all (under the
+ * PascalCase names too, which ModelScope's SDK also reads).
+ */
+export const ApiModelPageSchema = z.preprocess(
+  (data) =>
+    data !== null && typeof data === "object" && !("models" in data)
+      ? {
+          ...data,
+          models: (data as { Models?: unknown }).Models,
+          total_count: (data as { TotalCount?: unknown }).TotalCount,
+        }
+      : data,
+  z.object({
+    models: z.array(ApiListedModelSchema),
+    total_count: z.number().int().nonnegative().nullish(),
+  }),
+);
 
 /** Checks ModelScope's data against a schema; a mismatch means the endpoint is not speaking its API. */
 export function parseApi<T>(schema: z.ZodType<T>, data: unknown, what: string, registry: string): T {
