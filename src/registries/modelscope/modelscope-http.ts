@@ -1,0 +1,196 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { RateLimited, RegistryUnavailable } from "../../errors.js";
+import type { Logger } from "../../logger.js";
+import { InFlight } from "../hf/in-flight.js";
+import { readRetryAfter } from "../hf/rate-limit-headers.js";
+import type { RegistryQuota } from "../types.js";
+import { readEnvelope } from "./answer-envelope.js";
+import { ModelScopeAnswerError } from "./modelscope-errors.js";
+
+export interface ModelScopeHttpOptions {
+  /** The registry's name, for error messages. */
+  registry: string;
+  /** MODELSCOPE_ENDPOINT, without a trailing slash; every request goes to its origin. */
+  endpoint: string;
+  token: string | null;
+  fetch: typeof fetch;
+  logger: Logger;
+  maxRetries: number;
+  backoffMs: number;
+  /** The longest one call may spend waiting between attempts. */
+  budgetMs: number;
+}
+
+/** One registry call's share of the retry budget, and the signal that ends it. */
+export interface ModelScopeCall {
+  signal: AbortSignal;
+  retryUntil: number;
+}
+
+/** Network failures worth another try; others (DNS, connection refused, TLS) fail at once. */
+const TRANSIENT_CODES = new Set([
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ECONNABORTED",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+/**
+ * The gateway's HTTP client for ModelScope. Every request goes to MODELSCOPE_ENDPOINT's origin
+ * and carries the token the way ModelScope's Python SDK sends it (`Authorization: Bearer`, which
+ * its OpenAPI reads, and the `m_session_id` cookie, which its `/api/v1` endpoints read); a
+ * redirect to another origin is never followed. Identical concurrent requests are made once;
+ * 429s wait for Retry-After and 5xx or broken connections back off, within the call's budget.
+ * Answers are unwrapped from ModelScope's envelope: a success yields its data, anything else a
+ * ModelScopeAnswerError (or REGISTRY_UNAVAILABLE when it cannot be read).
+ */
+export class ModelScopeHttp {
+  private readonly inFlight = new InFlight<unknown>();
+  private readonly origin: string;
+  private throttledAt: Date | null = null;
+
+  constructor(private readonly options: ModelScopeHttpOptions) {
+    this.origin = new URL(options.endpoint).origin;
+  }
+
+  /** Starts one registry call: its signal and its retry budget. */
+  call(signal: AbortSignal): ModelScopeCall {
+    return { signal, retryUntil: Date.now() + this.options.budgetMs };
+  }
+
+  /** The data of a GET to `path` (with its query) on the endpoint. */
+  getData(path: string, call: ModelScopeCall): Promise<unknown> {
+    const url = this.options.endpoint + path;
+    return this.inFlight.run(url, call.signal, (signal) => this.withRetries(url, signal, call.retryUntil));
+  }
+
+  /** The credentials for a request to the endpoint's origin (downloads carry them too); none without a token. */
+  credentials(): Record<string, string> {
+    const { token } = this.options;
+    return token ? { authorization: `Bearer ${token}`, cookie: `m_session_id=${token}` } : {};
+  }
+
+  /** ModelScope publishes no quota; this says only when it last made the gateway wait. */
+  quota(): RegistryQuota | null {
+    return this.throttledAt ? { remaining: null, limit: null, resetsAt: null, throttledAt: this.throttledAt } : null;
+  }
+
+  private async withRetries(url: string, signal: AbortSignal, retryUntil: number): Promise<unknown> {
+    const { registry } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      let reply: { status: number; headers: Headers; json: unknown };
+      try {
+        reply = await this.send(url, signal);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        const failure = networkFailure(error, new URL(url).host);
+        const delay = this.backoff(attempt);
+        if (!failure.transient || !this.mayRetry(attempt, delay, retryUntil)) {
+          throw new RegistryUnavailable(registry, failure.text, { cause: error });
+        }
+        await this.pause(delay, signal, `${failure.text}; retrying`);
+        continue;
+      }
+      const reading = readEnvelope(registry, reply.status, reply.json);
+      if (reading.ok) return reading.data;
+      if (reading.status === 429) {
+        const waitSeconds = readRetryAfter(reply.headers) ?? this.backoff(attempt) / 1000;
+        if (!this.mayRetry(attempt, waitSeconds * 1000, retryUntil)) {
+          throw new RateLimited(registry, Math.max(1, Math.ceil(waitSeconds)));
+        }
+        this.throttledAt = new Date();
+        await this.pause(waitSeconds * 1000, signal, "rate limited; waiting for Retry-After");
+        continue;
+      }
+      if (reading.status >= 500) {
+        const delay = (readRetryAfter(reply.headers) ?? this.backoff(attempt) / 1000) * 1000;
+        if (!this.mayRetry(attempt, delay, retryUntil)) {
+          const tries = attempt === 1 ? "" : ` after ${attempt} attempts`;
+          const said = reading.message ? `: ${reading.message}` : "";
+          throw new RegistryUnavailable(registry, `it answered HTTP ${reading.status}${tries}${said}.`);
+        }
+        await this.pause(delay, signal, `HTTP ${reading.status}; retrying`);
+        continue;
+      }
+      throw new ModelScopeAnswerError(reading.status, reading.code, reading.message, reading.requestId);
+    }
+  }
+
+  /** One attempt, following redirects only within the endpoint's origin. */
+  private async send(url: string, signal: AbortSignal): Promise<{ status: number; headers: Headers; json: unknown }> {
+    let target = url;
+    for (let hop = 0; ; hop++) {
+      const response = await this.options.fetch(target, {
+        headers: this.headersFor(target),
+        redirect: "manual",
+        signal,
+      });
+      const location = response.headers.get("location");
+      const next = location && REDIRECTS.has(response.status) ? new URL(location, target) : null;
+      if (next && next.origin === this.origin && hop < MAX_REDIRECTS) {
+        await response.body?.cancel();
+        target = next.href;
+        continue;
+      }
+      if (next) {
+        await response.body?.cancel();
+        return { status: response.status, headers: response.headers, json: null };
+      }
+      const body = await response.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, headers: response.headers, json };
+    }
+  }
+
+  private headersFor(url: string): Record<string, string> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": "model-gateway",
+      // ModelScope's SDK tags every request with an id that its error answers echo.
+      "x-request-id": randomUUID().replaceAll("-", ""),
+    };
+    return new URL(url).origin === this.origin ? { ...headers, ...this.credentials() } : headers;
+  }
+
+  /** Exponential backoff with equal jitter, so that many gateways do not retry in step. */
+  private backoff(attempt: number): number {
+    const delay = Math.min(30_000, this.options.backoffMs * 2 ** (attempt - 1));
+    return delay / 2 + Math.random() * (delay / 2);
+  }
+
+  private mayRetry(attempt: number, delayMs: number, retryUntil: number): boolean {
+    return attempt <= this.options.maxRetries && Date.now() + delayMs <= retryUntil;
+  }
+
+  private async pause(ms: number, signal: AbortSignal, why: string): Promise<void> {
+    this.options.logger.debug({ registry: this.options.registry, waitMs: Math.round(ms) }, why);
+    await sleep(ms, undefined, { signal });
+  }
+}
+
+function networkFailure(error: unknown, host: string): { transient: boolean; text: string } {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code = String((cause as { code?: unknown } | null)?.code ?? "");
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+    return {
+      transient: false,
+      text: `the host name ${host} does not resolve (offline, or a wrong MODELSCOPE_ENDPOINT?).`,
+    };
+  }
+  if (code === "ECONNREFUSED") return { transient: false, text: `${host} refused the connection.` };
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return { transient: TRANSIENT_CODES.has(code), text: `the connection to ${host} failed (${code || message}).` };
+}
