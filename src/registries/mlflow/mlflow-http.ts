@@ -43,8 +43,8 @@ const MAX_REDIRECTS = 5;
 /**
  * The gateway's HTTP client for one MLflow tracking server. Reads are GETs with query parameters,
  * as MLflow's own client sends them; credentials (MLFLOW_TRACKING_TOKEN as a bearer token, or
- * username and password as basic auth) go to the server's origin only, and redirects to another
- * origin are refused. Identical concurrent requests are made once; 429s wait for Retry-After and
+ * username and password as basic auth) go to the server's origin only, never to a host it
+ * redirects to. Identical concurrent requests are made once; 429s wait for Retry-After and
  * 5xx or broken connections back off, within the call's budget; any other failure becomes an
  * MlflowAnswerError for the registry to map.
  */
@@ -139,7 +139,10 @@ export class MlflowHttp {
     }
   }
 
-  /** One attempt, following redirects within the server's origin only (the credentials stay there). */
+  /**
+   * One attempt, following redirects (a proxy may send artifact downloads to a storage host); the
+   * credentials go only to requests on the server's own origin.
+   */
   private async send(url: string, signal: AbortSignal): Promise<{ status: number; headers: Headers; body: string }> {
     let target = url;
     for (let hop = 0; ; hop++) {
@@ -149,14 +152,13 @@ export class MlflowHttp {
       const location = response.headers.get("location");
       if (location && response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
-        const next = new URL(location, target);
-        if (next.origin !== this.origin || hop >= MAX_REDIRECTS) {
+        if (hop >= MAX_REDIRECTS) {
           throw new RegistryUnavailable(
             this.options.registry,
-            `it redirected ${new URL(url).pathname} to ${next.origin}, where the gateway does not send its credentials.`,
+            `it redirected ${new URL(url).pathname} too many times.`,
           );
         }
-        target = next.href;
+        target = new URL(location, target).href;
         continue;
       }
       return { status: response.status, headers: response.headers, body: await response.text() };
