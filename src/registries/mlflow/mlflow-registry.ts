@@ -23,7 +23,15 @@ import {
 import { type LocationContext, proxyUrl } from "./artifact-location.js";
 import { type FailureContext, toGatewayError } from "./mlflow-errors.js";
 import { type MlflowCall, MlflowHttp } from "./mlflow-http.js";
-import { isPrompt, latestOf, type MappingContext, registrationOf, toInfo, toSummary } from "./model-mapping.js";
+import {
+  isPrompt,
+  latestOf,
+  type MappingContext,
+  notReadyReason,
+  registrationOf,
+  toInfo,
+  toSummary,
+} from "./model-mapping.js";
 import { acceptedRevisions, listVersions, type ModelVersions, pickVersion } from "./model-versions.js";
 import { passesLocalFilters, searchQuery } from "./search-filter.js";
 import { type ReadContent, VersionContents } from "./version-content.js";
@@ -190,14 +198,8 @@ export class MlflowRegistry implements ModelManager {
   }
 
   private async readyContent(ref: ModelRef, version: ApiModelVersion, call: MlflowCall): Promise<ReadContent> {
-    const registration = registrationOf(version);
-    if (registration.status !== "READY") {
-      const why =
-        registration.status === "FAILED"
-          ? `the registration of version ${version.version} failed${registration.statusMessage ? ` (${registration.statusMessage})` : ""}.`
-          : `version ${version.version} is still being registered (PENDING_REGISTRATION); try again once it is READY.`;
-      throw new ModelNotReady(formatModelRef(ref), why, { registry: this.name });
-    }
+    const why = notReadyReason(version);
+    if (why !== null) throw new ModelNotReady(formatModelRef(ref), why, { registry: this.name });
     return this.content(ref, version, call);
   }
 

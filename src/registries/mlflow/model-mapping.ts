@@ -99,6 +99,16 @@ export function registrationOf(version: ApiModelVersion): ModelRegistration {
   };
 }
 
+/** Why a version cannot be pulled (MODEL_NOT_READY), or null when it is READY. */
+export function notReadyReason(version: ApiModelVersion): string | null {
+  const { status, statusMessage } = registrationOf(version);
+  if (status === "READY") return null;
+  if (status === "FAILED") {
+    return `the registration of version ${version.version} failed${statusMessage ? ` (${statusMessage})` : ""}.`;
+  }
+  return `version ${version.version} is still being registered (${version.status ?? "PENDING_REGISTRATION"}); try again once it is READY.`;
+}
+
 function tagValue(tags: readonly ApiTag[], key: string): string | null {
   return tags.find((tag) => tag.key === key)?.value || null;
 }
