@@ -122,11 +122,12 @@ describe("MLflow model info", () => {
     ).toContain(`1/models/m-${run3}/artifacts`);
   });
 
-  it("describes a version still registering, and one whose artifacts are in S3, without failing", async () => {
+  it("describes a version still registering, and one whose artifacts are in S3 or outside the proxy, without failing", async () => {
     setup = await startMlflowGateway({ models: [FRAUD] });
 
     const pending = await setup.gateway.graphql(MODEL, { ref: "mlflow:fraud-detector@2" });
     const inS3 = await setup.gateway.graphql(MODEL, { ref: "mlflow:fraud-detector@1" });
+    const escaping = await setup.gateway.graphql(MODEL, { ref: "mlflow:fraud-detector@3" });
 
     expect(pending.errors).toBeUndefined();
     expect(pending.data?.model).toMatchObject({
@@ -145,6 +146,11 @@ describe("MLflow model info", () => {
         /^The files of mlflow:fraud-detector@1 cannot be read through the registry: version 1 was registered from s3:\/\/ml-bucket\/fraud\/1\/model/,
       ),
     });
+    expect(escaping.data?.model).toMatchObject({
+      files: [],
+      brokenReason: expect.stringContaining('its artifact location /1/../../secrets has "." or ".." segments'),
+    });
+    expect(setup.mlflow.requestsTo("mlflow", "/api/2.0/mlflow-artifacts")).toEqual([]);
   });
 
   it("leaves inputs and outputs unknown for a column-based signature or unnamed tensors, and maps the flavour to the format", async () => {

@@ -52,7 +52,7 @@ export const IRIS: FakeMlflowModel = {
   ],
 };
 
-/** Versions that cannot be pulled: one still registering, one whose artifacts are in S3. */
+/** Versions that cannot be pulled: one whose artifacts are in S3, one still registering, one outside the proxy. */
 export const FRAUD: FakeMlflowModel = {
   name: "fraud-detector",
   tags: { task: "tabular-classification" },
@@ -62,5 +62,6 @@ export const FRAUD: FakeMlflowModel = {
       status: "PENDING_REGISTRATION",
       statusMessage: "Copying artifacts from the run.",
     }),
+    onnxVersion("fraud-detector", 3, { source: { uri: "mlflow-artifacts:/1/../../secrets" } }),
   ],
 };

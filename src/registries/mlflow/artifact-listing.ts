@@ -2,6 +2,7 @@ import pLimit from "p-limit";
 import { RegistryUnavailable } from "../../errors.js";
 import type { ModelFile } from "../types.js";
 import { type ApiArtifactList, ApiArtifactListSchema, parseApi } from "./api-types.js";
+import { underRoot } from "./artifact-location.js";
 import type { MlflowCall, MlflowHttp } from "./mlflow-http.js";
 
 /** How many folders are listed at once. */
@@ -48,7 +49,7 @@ export async function listArtifactFiles(
     }
     await Promise.all(
       folders.map((folder) =>
-        limit(() => listFolder(http, registry, `${root}/${folder}`, call)).then((inner) => walk(folder, inner)),
+        limit(() => listFolder(http, registry, underRoot(root, folder), call)).then((inner) => walk(folder, inner)),
       ),
     );
   };

@@ -65,7 +65,7 @@ function proxyPathOf(uri: string, context: LocationContext): string {
       { registry: context.registry },
     );
   }
-  return cleanPath(authority ? rest.slice(2 + authority.length) : rest);
+  return cleanPath(authority ? rest.slice(2 + authority.length) : rest, context);
 }
 
 /** An http(s) URL of this server's own artifact proxy. */
@@ -82,7 +82,7 @@ function httpProxyPathOf(uri: string, context: LocationContext): string {
       },
     );
   }
-  return cleanPath(url.pathname.slice(prefix.length));
+  return cleanPath(url.pathname.slice(prefix.length), context);
 }
 
 /** `runs:/<run_id>/<path>` → the run's artifact_uri joined with the path (runs/get). */
@@ -125,9 +125,12 @@ async function downloadUri(
   return parseApi(ApiDownloadUriSchema, json, "download URI", context.registry).artifact_uri;
 }
 
-/** Decoded, without empty segments, so each segment can be encoded once when a URL is built. */
-function cleanPath(path: string): string {
-  return path
+/**
+ * Decoded, without empty segments, so each segment can be encoded once when a URL is built; a "."
+ * or ".." segment, which a URL would resolve away, cannot name a place under the proxy.
+ */
+function cleanPath(path: string, context: LocationContext): string {
+  const clean = path
     .split("/")
     .filter((segment) => segment.length > 0)
     .map((segment) => {
@@ -138,6 +141,17 @@ function cleanPath(path: string): string {
       }
     })
     .join("/");
+  if (clean.split("/").some((segment) => segment === "." || segment === "..")) {
+    throw new ArtifactsUnreachable(context.ref, `its artifact location ${path} has "." or ".." segments.`, {
+      registry: context.registry,
+    });
+  }
+  return clean;
+}
+
+/** A path under an artifact root ("" when the version's artifacts are the proxy's root). */
+export function underRoot(root: string, path: string): string {
+  return root ? `${root}/${path}` : path;
 }
 
 /** The proxy URL of a path under it, each segment encoded. */

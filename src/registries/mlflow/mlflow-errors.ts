@@ -91,7 +91,7 @@ export function toGatewayError(error: unknown, context: FailureContext): unknown
     return new InvalidInput(`Registry ${registry} refused ${what}: ${error.mlflowMessage ?? "invalid parameter"}`, {
       ...details,
       ref,
-      field: subject === "search" ? "query" : "ref",
+      field: subject !== "search" ? "ref" : /page.token/i.test(error.mlflowMessage ?? "") ? "after" : "query",
     });
   }
   if (error.status === 404 && code === null) {

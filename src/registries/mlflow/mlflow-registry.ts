@@ -20,7 +20,7 @@ import {
   ApiRegisteredModelPageSchema,
   parseApi,
 } from "./api-types.js";
-import { type LocationContext, proxyUrl } from "./artifact-location.js";
+import { type LocationContext, proxyUrl, underRoot } from "./artifact-location.js";
 import { type FailureContext, toGatewayError } from "./mlflow-errors.js";
 import { type MlflowCall, MlflowHttp } from "./mlflow-http.js";
 import {
@@ -144,7 +144,7 @@ export class MlflowRegistry implements ModelManager {
     const listed = content.files.find((candidate) => candidate.path === file.path);
     if (!listed) throw new FileNotFound(formatModelRef(ref), file.path, { registry: this.name });
     return {
-      url: proxyUrl(this.options.endpoint, `${content.root}/${file.path}`),
+      url: proxyUrl(this.options.endpoint, underRoot(content.root, file.path)),
       headers: this.http.downloadHeaders(),
       sizeBytes: listed.sizeBytes,
       sha256: null,

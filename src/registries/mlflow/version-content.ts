@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { ApiModelVersion } from "./api-types.js";
 import { listArtifactFiles, listFolder } from "./artifact-listing.js";
-import { type LocationContext, proxyUrl, resolveArtifactRoot } from "./artifact-location.js";
+import { type LocationContext, proxyUrl, resolveArtifactRoot, underRoot } from "./artifact-location.js";
 import { readMlmodel } from "./mlmodel.js";
 import type { VersionContent } from "./model-mapping.js";
 
@@ -40,7 +40,7 @@ export class VersionContents {
     );
     const [files, mlmodelText] = await Promise.all([
       listArtifactFiles(http, registry, root, call, listing),
-      hasMlmodel ? http.getText(proxyUrl(this.endpoint, `${root}/MLmodel`), call) : Promise.resolve(null),
+      hasMlmodel ? http.getText(proxyUrl(this.endpoint, underRoot(root, "MLmodel")), call) : Promise.resolve(null),
     ]);
     const content: ReadContent = { root, files, mlmodel: mlmodelText === null ? null : readMlmodel(mlmodelText) };
     if ((version.status ?? "READY") === "READY") this.cache.set(key(version.name, version.version), content);
