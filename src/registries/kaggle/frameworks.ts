@@ -45,12 +45,11 @@ const PREFIX = "MODEL_FRAMEWORK_";
 
 /** `TENSOR_FLOW_2` → `tensorFlow2`, as kagglehub writes an enum value (its enum_to_str). */
 function shortNameOf(suffix: string): string {
-  const camel = suffix
+  return suffix
     .toLowerCase()
     .split("_")
     .map((word, index) => (index === 0 ? word : word.charAt(0).toUpperCase() + word.slice(1)))
     .join("");
-  return camel;
 }
 
 export const FRAMEWORKS: readonly Framework[] = TABLE.map(([suffix, format]) =>
@@ -69,9 +68,4 @@ const BY_KEY = new Map(FRAMEWORKS.map((framework) => [key(framework.shortName), 
 /** The framework a name stands for (`tfLite`, `tflite`, `MODEL_FRAMEWORK_TF_LITE`); null when Kaggle has none of that name. */
 export function findFramework(name: string): Framework | null {
   return BY_KEY.get(key(name)) ?? null;
-}
-
-/** Whether a framework name (a filter's `library`) names this framework. */
-export function namesFramework(name: string, framework: Framework): boolean {
-  return findFramework(name) === framework;
 }

@@ -5,7 +5,7 @@ import { sortSummaries } from "../../services/search-order.js";
 import { inRange } from "../in-memory-search.js";
 import type { ModelFilter, ModelSort, ModelSummary, SearchPage, SearchParams } from "../types.js";
 import type { ApiModel } from "./api-types.js";
-import { findFramework } from "./frameworks.js";
+import { type Framework, findFramework } from "./frameworks.js";
 import type { KaggleCall } from "./kaggle-http.js";
 import { getModel, listModels, type ModelApi } from "./model-api.js";
 import { instanceSummary, modelSlugs, taskKey } from "./model-mapping.js";
@@ -90,7 +90,8 @@ async function expand(api: ModelApi, models: ApiModel[], params: SearchParams, c
   const summaries = complete.flatMap((model) =>
     (model.instances ?? []).flatMap((instance) => {
       const summary = instanceSummary(model, instance, api.registry);
-      return summary && matches(summary, params.filter) ? [summary] : [];
+      const framework = findFramework(instance.framework ?? "");
+      return summary && framework && matches(summary, framework, params.filter) ? [summary] : [];
     }),
   );
   return params.sort === "NAME" ? sortSummaries(summaries, "NAME") : summaries;
@@ -100,12 +101,11 @@ async function expand(api: ModelApi, models: ApiModel[], params: SearchParams, c
  * The filters Kaggle's ListModels cannot apply, applied to each instance: format (the framework),
  * library (a framework's name), task and tags (Kaggle's tags), size. Author is Kaggle's `owner`.
  */
-function matches(summary: ModelSummary, filter: ModelFilter): boolean {
+function matches(summary: ModelSummary, framework: Framework, filter: ModelFilter): boolean {
   const tags = summary.tags.map(taskKey);
-  const framework = findFramework(summary.id.split("/")[2] ?? "");
   return (
     (!filter.format || summary.format === filter.format) &&
-    (!filter.library || (framework !== null && findFramework(filter.library) === framework)) &&
+    (!filter.library || findFramework(filter.library) === framework) &&
     (!filter.task || tags.includes(taskKey(filter.task))) &&
     (!filter.tags || filter.tags.every((tag) => tags.includes(taskKey(tag)))) &&
     (!filter.author || summary.author?.toLowerCase() === filter.author.toLowerCase()) &&
