@@ -108,6 +108,19 @@ describe("pulling from Kaggle", () => {
     expect(setup.kaggle.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
   });
 
+  it("resumes a download the storage dropped with a Range request, through Kaggle's redirect again", async () => {
+    setup = await startKaggleGateway({ models: [MOBILENET] });
+    setup.kaggle.storage.dropNextAfter(10_000);
+
+    const pull = await pullToEnd(setup.gateway, REF, { files: ["1.tflite"] });
+
+    expect(pull).toMatchObject({ status: "SUCCEEDED", files: [{ path: "1.tflite", sha256: sha256(WEIGHTS) }] });
+    const weights = setup.kaggle.storage.requests.filter((r) => r.path.endsWith("/2/1.tflite"));
+    expect(weights.map((r) => r.headers.range)).toEqual([undefined, expect.stringMatching(/^bytes=[1-9]\d*-$/)]);
+    const asked = setup.kaggle.calls("DownloadModelInstanceVersion").filter((r) => r.body.path === "1.tflite");
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+  });
+
   it("fails the pull with INTEGRITY_ERROR when the storage's bytes are not the size Kaggle lists, keeping nothing", async () => {
     setup = await startKaggleGateway({ models: [MOBILENET] });
     const listed = { files: [{ name: "1.tflite", size: WEIGHTS.length + 1 }], nextPageToken: "" };

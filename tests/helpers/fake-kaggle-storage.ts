@@ -23,6 +23,7 @@ export class FakeKaggleStorage {
   private readonly objects = new Map<string, Buffer>();
   private server: Server | null = null;
   private origin = "";
+  private dropAfter: number | null = null;
 
   static async start(): Promise<FakeKaggleStorage> {
     const storage = new FakeKaggleStorage();
@@ -31,6 +32,12 @@ export class FakeKaggleStorage {
       storage.requests.push({ method: req.method ?? "GET", path: url.pathname, headers: req.headers });
       const answer = storage.answer(url, req.headers.range);
       res.writeHead(answer.status, answer.headers);
+      const cut = storage.dropAfter;
+      if (cut !== null && answer.status < 300 && typeof answer.body !== "string") {
+        storage.dropAfter = null;
+        res.write(answer.body.subarray(0, cut), () => res.socket?.destroy());
+        return;
+      }
       res.end(req.method === "HEAD" ? undefined : answer.body);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -49,6 +56,11 @@ export class FakeKaggleStorage {
     this.objects.set(path, content);
     const signature = createHmac("sha256", SECRET).update(path).digest("hex");
     return `${this.origin}${path}?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=3600&X-Goog-Signature=${signature}`;
+  }
+
+  /** The next download breaks off after this many bytes of its body (a dropped connection). */
+  dropNextAfter(bytes: number): void {
+    this.dropAfter = bytes;
   }
 
   async close(): Promise<void> {
