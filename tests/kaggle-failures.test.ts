@@ -1,6 +1,10 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   droppedConnection,
+  FakeKaggle,
   type FakeKaggleModel,
   type KaggleRequest,
   rateLimitedAnswer,
@@ -8,6 +12,7 @@ import {
 } from "./helpers/fake-kaggle.js";
 import { type KaggleGateway, startKaggleGateway } from "./helpers/kaggle-gateway.js";
 import { pullModel } from "./helpers/pulls.js";
+import { startTestApp } from "./helpers/test-app.js";
 
 const MODEL = `query Model($ref: String!) { model(ref: $ref) { ref revision } }`;
 const SEARCH = `{ searchModels(first: 3) { edges { node { ref } } failures { registry code message retryAfterSeconds } } }`;
@@ -65,6 +70,28 @@ describe("Kaggle credentials and refusals", () => {
       `Model ${REF} needs a token (it is private, gated or missing): Kaggle refused the configured credentials (Kaggle said: Unauthenticated); set KAGGLE_API_TOKEN, or KAGGLE_USERNAME and KAGGLE_KEY with valid ones.`,
     );
     expect(search.data?.searchModels.failures).toMatchObject([{ code: "AUTHENTICATION_REQUIRED" }]);
+  });
+
+  it("sends the token an instance of REGISTRIES_FILE names, and points at that file when Kaggle refuses it", async () => {
+    const kaggle = await FakeKaggle.start({ models: MODELS, users: [USER] });
+    const file = join(await mkdtemp(join(tmpdir(), "kaggle-registries-")), "registries.yaml");
+    await writeFile(
+      file,
+      `registries:\n  - name: team-kaggle\n    kind: kaggle\n    endpoint: ${kaggle.url}\n    credentials: { token: TEAM_KAGGLE_TOKEN }\n`,
+    );
+    const gateway = await startTestApp({
+      env: { REGISTRIES: "team-kaggle", REGISTRIES_FILE: file, TEAM_KAGGLE_TOKEN: "KGAT_revoked" },
+    });
+    try {
+      const { errors } = await gateway.graphql(MODEL, { ref: "team-kaggle:google/mobilenet-v2/tfLite/default" });
+
+      expect(errors?.[0]?.extensions?.code).toBe("AUTHENTICATION_REQUIRED");
+      expect(errors?.[0]?.message).toContain("give registry team-kaggle credentials in REGISTRIES_FILE");
+      expect(kaggle.requests.map((r) => r.headers.authorization)).toContain("Bearer KGAT_revoked");
+    } finally {
+      await gateway.close();
+      await kaggle.close();
+    }
   });
 
   it("tells an anonymous gateway that Kaggle asks for credentials which variables to set", async () => {

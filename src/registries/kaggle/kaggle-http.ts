@@ -70,13 +70,12 @@ export class KaggleHttp {
     return `${this.options.endpoint}/v1/${SERVICE}/${method}`;
   }
 
-  /** The headers of every request: JSON, and the credentials. Only ever sent to the endpoint's origin. */
+  /**
+   * The headers of every request, those of the SDK's session: the JSON body's type, the client, the
+   * credentials. Only ever sent to the endpoint's origin.
+   */
   headers(): Record<string, string> {
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      accept: "application/json",
-      "user-agent": "model-gateway",
-    };
+    const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "model-gateway" };
     const { credentials } = this.options;
     if (credentials && "token" in credentials) headers.authorization = `Bearer ${credentials.token}`;
     else if (credentials) {
