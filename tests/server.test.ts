@@ -20,6 +20,7 @@ describe("HTTP server", () => {
         expect.objectContaining({ name: "local", kind: "local-folder", enabled: true, status: "UNKNOWN" }),
         expect.objectContaining({ name: "hf", kind: "huggingface", enabled: false, status: "UNKNOWN" }),
         expect.objectContaining({ name: "onnx-zoo", kind: "onnx-zoo", enabled: false, status: "UNKNOWN" }),
+        expect.objectContaining({ name: "kaggle", kind: "kaggle", enabled: false, status: "UNKNOWN" }),
         expect.objectContaining({ name: "modelscope", kind: "modelscope", enabled: false, status: "UNKNOWN" }),
       ],
       // This machine has no CUDA libraries and no WebGPU adapter: CPU is what runs.
@@ -51,6 +52,7 @@ describe("HTTP server", () => {
         { name: "local", status: "UNKNOWN" },
         { name: "hf", status: "UNKNOWN" },
         { name: "onnx-zoo", status: "UNKNOWN" },
+        { name: "kaggle", status: "UNKNOWN" },
         { name: "modelscope", status: "UNKNOWN" },
       ],
       searchModels: {

@@ -85,7 +85,14 @@ async function transfer(
 ): Promise<number | null> {
   const writer = await partial.writer(onProgress);
   try {
-    const response = await httpGet({ url: source.url, headers: source.headers, offset, signal, stallTimeoutMs });
+    const response = await httpGet({
+      url: source.url,
+      headers: source.headers,
+      post: source.request,
+      offset,
+      signal,
+      stallTimeoutMs,
+    });
     const status = response.statusCode ?? 0;
     let total: number | null;
     if (status === 206 && rangeStart(response) === offset) {

@@ -1,4 +1,5 @@
 import { huggingfaceKind } from "./hf/kind.js";
+import { kaggleKind } from "./kaggle/kind.js";
 import { localFolderKind } from "./local/kind.js";
 import { mlflowKind } from "./mlflow/kind.js";
 import { modelScopeKind } from "./modelscope/kind.js";
@@ -11,6 +12,9 @@ import type { RegistryKind } from "./registry-kind.js";
  */
 export const REGISTRY_KINDS: Readonly<Record<string, RegistryKind>> = Object.freeze(
   Object.fromEntries(
-    [localFolderKind, huggingfaceKind, onnxZooKind, mlflowKind, modelScopeKind].map((kind) => [kind.kind, kind]),
+    [localFolderKind, huggingfaceKind, onnxZooKind, mlflowKind, kaggleKind, modelScopeKind].map((kind) => [
+      kind.kind,
+      kind,
+    ]),
   ),
 );

@@ -184,6 +184,13 @@ export interface FileDownload {
   headers: Record<string, string>;
   sizeBytes: number | null;
   sha256: string | null;
+  /**
+   * For a registry whose download endpoint is an RPC (Kaggle's API takes a POST with a JSON body
+   * and redirects to its storage): the method and body of the first request. Like the headers, the
+   * body goes to the registry's own origin only; a redirect continues with a bodiless GET. A plain
+   * GET when absent.
+   */
+  request?: { method: "POST"; body: string };
 }
 
 /** The files of one model at one resolved revision. */

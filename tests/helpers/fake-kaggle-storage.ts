@@ -1,0 +1,107 @@
+import { createHash, createHmac } from "node:crypto";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One request the storage server received, with every header it carried. */
+export interface StorageRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+}
+
+const SECRET = "fake-storage-signing-key";
+const BUCKET = "kaggle-models-data";
+
+/**
+ * A stand-in for the Google Cloud Storage bucket Kaggle's downloads redirect to, on a port (an
+ * origin) of its own: signed URLs (X-Goog-Signature over the path), Range requests answered 206,
+ * and the `x-goog-hash: md5=<base64>` and `x-goog-stored-content-length` headers GCS sends. It
+ * records every request's headers, so tests can prove no Kaggle credential ever reached it.
+ */
+export class FakeKaggleStorage {
+  readonly requests: StorageRequest[] = [];
+  private readonly objects = new Map<string, Buffer>();
+  private server: Server | null = null;
+  private origin = "";
+  private dropAfter: number | null = null;
+
+  static async start(): Promise<FakeKaggleStorage> {
+    const storage = new FakeKaggleStorage();
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://storage");
+      storage.requests.push({ method: req.method ?? "GET", path: url.pathname, headers: req.headers });
+      const answer = storage.answer(url, req.headers.range);
+      res.writeHead(answer.status, answer.headers);
+      const cut = storage.dropAfter;
+      if (cut !== null && answer.status < 300 && typeof answer.body !== "string") {
+        storage.dropAfter = null;
+        res.write(answer.body.subarray(0, cut), () => res.socket?.destroy());
+        return;
+      }
+      res.end(req.method === "HEAD" ? undefined : answer.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    storage.server = server;
+    storage.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return storage;
+  }
+
+  get url(): string {
+    return this.origin;
+  }
+
+  /** Stores an object and answers the signed URL Kaggle would redirect to. */
+  signedUrl(key: string, content: Buffer): string {
+    const path = `/${BUCKET}/${key.split("/").map(encodeURIComponent).join("/")}`;
+    this.objects.set(path, content);
+    const signature = createHmac("sha256", SECRET).update(path).digest("hex");
+    return `${this.origin}${path}?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=3600&X-Goog-Signature=${signature}`;
+  }
+
+  /** The next download breaks off after this many bytes of its body (a dropped connection). */
+  dropNextAfter(bytes: number): void {
+    this.dropAfter = bytes;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+
+  private answer(url: URL, range: string | undefined) {
+    const xml = (status: number, code: string) => ({
+      status,
+      headers: { "content-type": "application/xml; charset=UTF-8" },
+      body: `<?xml version='1.0' encoding='UTF-8'?><Error><Code>${code}</Code></Error>`,
+    });
+    const expected = createHmac("sha256", SECRET).update(url.pathname).digest("hex");
+    if (url.searchParams.get("X-Goog-Signature") !== expected) return xml(403, "SignatureDoesNotMatch");
+    const content = this.objects.get(url.pathname);
+    if (!content) return xml(404, "NoSuchKey");
+    const headers: Record<string, string> = {
+      "content-type": "application/octet-stream",
+      "accept-ranges": "bytes",
+      // GCS states the whole object's hash, also in answers to Range requests.
+      "x-goog-hash": `md5=${createHash("md5").update(content).digest("base64")}`,
+      "x-goog-stored-content-length": String(content.length),
+    };
+    const from = /^bytes=(\d+)-$/.exec(range ?? "")?.[1];
+    if (from === undefined) {
+      return { status: 200, headers: { ...headers, "content-length": String(content.length) }, body: content };
+    }
+    const start = Number(from);
+    if (start >= content.length) return xml(416, "InvalidRange");
+    const part = content.subarray(start);
+    return {
+      status: 206,
+      headers: {
+        ...headers,
+        "content-length": String(part.length),
+        "content-range": `bytes ${start}-${content.length - 1}/${content.length}`,
+      },
+      body: part,
+    };
+  }
+}
