@@ -20,7 +20,14 @@ describe("configuration", () => {
   it("has working defaults for every variable", () => {
     const config = loadConfig({});
 
-    expect(config.server).toEqual({ host: "localhost", port: 4000, corsOrigins: [], graphiql: true });
+    expect(config.server).toEqual({
+      host: "localhost",
+      port: 4000,
+      corsOrigins: [],
+      publicHosts: [],
+      trustedProxies: [],
+      graphiql: true,
+    });
     expect(config.dataDir).toMatch(/\/data$/);
     expect(config.databaseUrl).toMatch(/^file:.*\/data\/gateway\.db$/);
     expect(config.registries.enabled).toEqual(["local", "hf", "onnx-zoo"]);

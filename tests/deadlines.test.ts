@@ -81,3 +81,30 @@ describe("a registry that accepts connections and never answers", () => {
     expect(lookup.errors?.[0]?.extensions?.code).toBe("REGISTRY_TIMEOUT");
   });
 });
+
+describe("a registry that is down", () => {
+  it("fails a batch of 100 lookups after the first connections, not one by one", async () => {
+    let connections = 0;
+    const resetting = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => resetting.listen(0, "127.0.0.1", resolve));
+    const { port } = resetting.address() as { port: number };
+    const down = await startTestApp({
+      env: { REGISTRIES: "local,hf", HF_ENDPOINT: `http://127.0.0.1:${port}`, HF_MAX_RETRIES: "0" },
+    });
+    try {
+      const refs = Array.from({ length: 100 }, (_, i) => `hf:org/model-${i}`);
+      const { errors } = await down.graphql(`query($refs: [String!]!) { models(refs: $refs) { ref } }`, { refs });
+
+      expect(errors).toHaveLength(100);
+      expect(new Set(errors?.map((error) => error.extensions?.code))).toEqual(new Set(["REGISTRY_UNAVAILABLE"]));
+      // Eight lookups run at once; the first failure answers every one still waiting.
+      expect(connections).toBeLessThanOrEqual(8);
+    } finally {
+      await down.close();
+      await new Promise((resolve) => resetting.close(resolve));
+    }
+  });
+});

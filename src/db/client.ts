@@ -9,9 +9,15 @@ import { withImmediateTransactions } from "./immediate-transactions.js";
  * driver waits synchronously, on the event loop, so the wait is short and the retries below are
  * asynchronous: a lock held elsewhere delays the waiting operation, never the whole server.
  */
-const BUSY_TIMEOUT_MS = 20;
-/** Retries of a busy operation: with their backoff, about 15 s of waiting in all. */
-const BUSY_RETRIES = 24;
+const BUSY_TIMEOUT_MS = 50;
+/**
+ * Retries of a busy operation, each a 50 ms wait in SQLite then a pause of 1 to 10 ms: about
+ * 16 s in all. Short pauses keep a waiting process in the race for the lock (long ones starved it
+ * under the five-process test), while the event loop runs between tries.
+ */
+const BUSY_RETRIES = 300;
+/** Longer than the retries take, so Prisma never gives up on a transaction that is still waiting. */
+const BUSY_WAIT_LIMIT_MS = 30_000;
 
 /**
  * Opens the gateway's SQLite database through Prisma's driver adapter: WAL mode (readers never
@@ -22,28 +28,37 @@ const BUSY_RETRIES = 24;
  * itself (read-only, damaged, full) become DATABASE_UNAVAILABLE naming the cause.
  */
 export async function openDatabase(url: string, onQuery?: (sql: string) => void) {
-  const adapter = withImmediateTransactions(new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS }));
-  const client = new PrismaClient({ adapter, log: onQuery ? [{ emit: "event", level: "query" }] : [] });
+  const whileBusy = <T>(operation: () => Promise<T>): Promise<T> =>
+    pRetry(operation, {
+      retries: BUSY_RETRIES,
+      minTimeout: 1,
+      maxTimeout: 10,
+      randomize: true,
+      shouldRetry: ({ error }) => isBusy(error),
+    });
+  const retrying = <T>(operation: () => Promise<T>): Promise<T> =>
+    whileBusy(operation).catch((error: unknown) => {
+      throw databaseFailure(error) ?? error;
+    });
+  // The driver's own error goes back through Prisma (which keeps its code) and is named by `retrying`.
+  const adapter = withImmediateTransactions(new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS }), (begin) =>
+    whileBusy(async () => begin()),
+  );
+  const client = new PrismaClient({
+    adapter,
+    log: onQuery ? [{ emit: "event", level: "query" }] : [],
+    // A transaction may wait (asynchronously) for another process's write lock as long as the retries last.
+    transactionOptions: { maxWait: BUSY_WAIT_LIMIT_MS, timeout: BUSY_WAIT_LIMIT_MS },
+  });
   // Statement counting, for the DataLoader benchmark and tests.
   if (onQuery) client.$on("query" as never, (event: { query: string }) => onQuery(event.query));
-  // PRAGMAs answer with a row, so they go through $queryRaw, not $executeRaw.
-  await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  await client.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  // PRAGMAs answer with a row, so they go through $queryRaw; switching to WAL needs the lock too.
+  for (const pragma of ["journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON"]) {
+    await retrying(() => client.$queryRawUnsafe(`PRAGMA ${pragma}`));
+  }
   return client.$extends({
     name: "retry-when-busy",
-    query: {
-      $allOperations: ({ args, query }) =>
-        pRetry(() => query(args), {
-          retries: BUSY_RETRIES,
-          minTimeout: 5,
-          maxTimeout: 1_000,
-          randomize: true,
-          shouldRetry: ({ error }) => isBusy(error),
-        }).catch((error: unknown) => {
-          throw databaseFailure(error) ?? error;
-        }),
-    },
+    query: { $allOperations: ({ args, query }) => retrying(() => query(args)) },
   });
 }
 

@@ -1,9 +1,9 @@
 import { listFiles } from "@huggingface/hub";
-import pLimit from "p-limit";
-import { GatedModel, GatewayError, RegistryUnavailable } from "../../errors.js";
+import { GatedModel, RegistryUnavailable } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
 import { sortSummaries } from "../../services/search-order.js";
+import { lookUpEach } from "../batch-lookup.js";
 import type {
   AccessStatus,
   FileDownload,
@@ -88,20 +88,10 @@ export class HfRegistry implements ModelManager {
 
   async getModelInfos(refs: readonly ModelRef[], signal: AbortSignal): Promise<Array<ModelInfo | Error>> {
     const call = this.http.call(signal);
-    const limit = pLimit(INFO_CONCURRENCY);
-    return Promise.all(
-      refs.map((ref) =>
-        limit(async () => {
-          try {
-            const { api, files } = await this.fetchInfo(ref, call);
-            return toInfo(api, files, await this.accessOf(api, ref, call), this.mapping);
-          } catch (error) {
-            if (error instanceof GatewayError) return error;
-            throw error;
-          }
-        }),
-      ),
-    );
+    return lookUpEach(refs, INFO_CONCURRENCY, async (ref) => {
+      const { api, files } = await this.fetchInfo(ref, call);
+      return toInfo(api, files, await this.accessOf(api, ref, call), this.mapping);
+    });
   }
 
   /** The files at the revision's commit; a gated model the token cannot download fails here, before any download. */

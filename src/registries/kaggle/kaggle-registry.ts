@@ -1,7 +1,7 @@
-import pLimit from "p-limit";
-import { GatewayError, ModelNotFound, RevisionNotFound } from "../../errors.js";
+import { ModelNotFound, RevisionNotFound } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
+import { lookUpEach } from "../batch-lookup.js";
 import type {
   FileDownload,
   ModelFile,
@@ -84,19 +84,7 @@ export class KaggleRegistry implements ModelManager {
 
   async getModelInfos(refs: readonly ModelRef[], signal: AbortSignal): Promise<Array<ModelInfo | Error>> {
     const call = this.api.http.call(signal);
-    const limit = pLimit(INFO_CONCURRENCY);
-    return Promise.all(
-      refs.map((ref) =>
-        limit(async () => {
-          try {
-            return await this.describe(ref, call);
-          } catch (error) {
-            if (error instanceof GatewayError) return error;
-            throw error;
-          }
-        }),
-      ),
-    );
+    return lookUpEach(refs, INFO_CONCURRENCY, (ref) => this.describe(ref, call));
   }
 
   /**

@@ -2,6 +2,7 @@ import pLimit from "p-limit";
 import { ArtifactsUnreachable, FileNotFound, GatewayError, ModelNotReady, RevisionNotFound } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
+import { lookUpEach } from "../batch-lookup.js";
 import type { RegistryCredentials } from "../registry-kind.js";
 import type {
   FileDownload,
@@ -112,17 +113,7 @@ export class MlflowRegistry implements ModelManager {
 
   async getModelInfos(refs: readonly ModelRef[], signal: AbortSignal): Promise<Array<ModelInfo | Error>> {
     const call = this.http.call(signal);
-    const limit = pLimit(CONCURRENCY);
-    return Promise.all(
-      refs.map((ref) =>
-        limit(() =>
-          this.infoOf(ref, call).catch((error: unknown) => {
-            if (error instanceof GatewayError) return error;
-            throw error;
-          }),
-        ),
-      ),
-    );
+    return lookUpEach(refs, CONCURRENCY, (ref) => this.infoOf(ref, call));
   }
 
   /** The files of a READY version; any other is MODEL_NOT_READY, and a store out of the proxy's reach ARTIFACTS_UNREACHABLE. */

@@ -1,9 +1,9 @@
 import { LRUCache } from "lru-cache";
-import pLimit from "p-limit";
-import { FileNotFound, GatewayError } from "../../errors.js";
+import { FileNotFound } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
 import { sortSummaries } from "../../services/search-order.js";
+import { lookUpEach } from "../batch-lookup.js";
 import type {
   FileDownload,
   ModelFile,
@@ -102,24 +102,14 @@ export class ModelScopeRegistry implements ModelManager {
 
   async getModelInfos(refs: readonly ModelRef[], signal: AbortSignal): Promise<Array<ModelInfo | Error>> {
     const call = this.http.call(signal);
-    const limit = pLimit(INFO_CONCURRENCY);
-    return Promise.all(
-      refs.map((ref) =>
-        limit(async () => {
-          try {
-            const id = this.validate(ref);
-            const [api, snapshot] = await Promise.all([
-              this.api.getModel(id, call, { ref: formatModelRef(ref) }),
-              this.snapshot(ref, id, call),
-            ]);
-            return toInfo(api, id, snapshot.files, snapshot.revision, this.mapping);
-          } catch (error) {
-            if (error instanceof GatewayError) return error;
-            throw error;
-          }
-        }),
-      ),
-    );
+    return lookUpEach(refs, INFO_CONCURRENCY, async (ref) => {
+      const id = this.validate(ref);
+      const [api, snapshot] = await Promise.all([
+        this.api.getModel(id, call, { ref: formatModelRef(ref) }),
+        this.snapshot(ref, id, call),
+      ]);
+      return toInfo(api, id, snapshot.files, snapshot.revision, this.mapping);
+    });
   }
 
   /** The files at the commit the revision resolves to (the branch or tag itself when ModelScope names no commit). */

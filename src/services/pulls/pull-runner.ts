@@ -65,8 +65,9 @@ export async function runPull(deps: RunDeps, job: PullJob, plan: PullPlan, force
     await finish(deps, job, "SUCCEEDED");
   } catch (error) {
     const stop = job.signal.aborted ? (job.signal.reason as StopReason) : null;
-    await finish(deps, job, stop ?? "FAILED", stop ? null : describe(deps.logger, error, plan));
+    // Before the history says it ended, so whoever reads FAILED finds no empty folder behind.
     await deps.store.removeIfEmpty(dir);
+    await finish(deps, job, stop ?? "FAILED", stop ? null : describe(deps.logger, error, plan));
   } finally {
     report(deps, job, plan, performance.now() - started);
     clearInterval(saver);
