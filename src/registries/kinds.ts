@@ -1,5 +1,6 @@
 import { huggingfaceKind } from "./hf/kind.js";
 import { localFolderKind } from "./local/kind.js";
+import { ociKind } from "./oci/kind.js";
 import { onnxZooKind } from "./onnx-zoo/kind.js";
 import type { RegistryKind } from "./registry-kind.js";
 
@@ -8,5 +9,5 @@ import type { RegistryKind } from "./registry-kind.js";
  * Adding a kind adds its folder under src/registries/, its entry here, and its tests.
  */
 export const REGISTRY_KINDS: Readonly<Record<string, RegistryKind>> = Object.freeze(
-  Object.fromEntries([localFolderKind, huggingfaceKind, onnxZooKind].map((kind) => [kind.kind, kind])),
+  Object.fromEntries([localFolderKind, huggingfaceKind, onnxZooKind, ociKind].map((kind) => [kind.kind, kind])),
 );

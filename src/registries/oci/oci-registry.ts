@@ -1,0 +1,248 @@
+import pLimit from "p-limit";
+import { AccessDenied, GatewayError, ModelNotFound, RevisionNotFound } from "../../errors.js";
+import type { Logger } from "../../logger.js";
+import { formatModelRef, type ModelRef } from "../../model-ref.js";
+import type { RegistryCredentials } from "../registry-kind.js";
+import type {
+  FileDownload,
+  ModelFile,
+  ModelFileList,
+  ModelInfo,
+  ModelManager,
+  ModelSummary,
+  RegistryQuota,
+  SearchPage,
+  SearchParams,
+} from "../types.js";
+import { parseJson } from "./api-types.js";
+import { type ArtifactFile, artifactFiles } from "./layer-files.js";
+import { ManifestReader, pullScope, type ResolvedManifest } from "./manifests.js";
+import { configKind, type ModelConfig, readConfig, toModelInfo } from "./model-mapping.js";
+import { type FailureContext, OciAnswerError, toGatewayError } from "./oci-errors.js";
+import { repositoryName, repositoryRef } from "./references.js";
+import { type RegistryCall, RegistryHttp } from "./registry-http.js";
+import { CatalogRepositories, defaultTag, ListedRepositories, listTags } from "./repository-listing.js";
+import { searchRepositories } from "./search.js";
+import { TokenAuth } from "./token-auth.js";
+
+export interface OciRegistryOptions {
+  /** The instance's name: the prefix of its references. */
+  name: string;
+  endpoint: string;
+  credentials: RegistryCredentials;
+  /** How to configure credentials, for AUTHENTICATION_REQUIRED's advice. */
+  credentialsHint: string;
+  /** Added to one-segment ids (`library` for Ollama). */
+  namespace: string | null;
+  /** Searched instead of the catalog when not empty. */
+  repositories: readonly string[];
+  /** Whether searches list `/v2/_catalog` (when no repositories are configured). */
+  catalog: boolean;
+  catalogPageSize: number;
+  platform: string | null;
+  cacheTtlSeconds: number;
+  maxRetries: number;
+  retryBackoffMs: number;
+  retryBudgetMs: number;
+  fetch: typeof fetch;
+  logger: Logger;
+}
+
+/** How many models of one batch are described at once. */
+const INFO_CONCURRENCY = 8;
+/** A config blob larger than this is not a model config; its facts stay unknown. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * A registry speaking the OCI Distribution API (Ollama's, or any `registry:2`, Harbor, Zot, GitHub's):
+ * a model is a repository at a tag or digest, its files the layers of the image manifest (named by
+ * annotation or media type, see layer-files.ts), its revision the manifest's digest, its facts
+ * those of the config blob (Ollama's or ModelPack's).
+ */
+export class OciRegistry implements ModelManager {
+  readonly name: string;
+  readonly kind = "oci";
+  readonly location: string;
+  readonly infoCacheTtlMs: number;
+  private readonly http: RegistryHttp;
+  private readonly manifests: ManifestReader;
+  private readonly hasCredentials: boolean;
+
+  constructor(private readonly options: OciRegistryOptions) {
+    this.name = options.name;
+    this.location = options.endpoint;
+    this.infoCacheTtlMs = options.cacheTtlSeconds * 1000;
+    const auth = new TokenAuth({
+      registry: this.name,
+      endpoint: options.endpoint,
+      credentials: options.credentials,
+      fetch: options.fetch,
+    });
+    this.hasCredentials = auth.hasCredentials;
+    this.http = new RegistryHttp({
+      registry: this.name,
+      endpoint: options.endpoint,
+      auth,
+      fetch: options.fetch,
+      logger: options.logger,
+      maxRetries: options.maxRetries,
+      backoffMs: options.retryBackoffMs,
+      budgetMs: options.retryBudgetMs,
+    });
+    this.manifests = new ManifestReader(this.http, this.name, options.platform);
+  }
+
+  quota(): RegistryQuota | null {
+    return this.http.quota();
+  }
+
+  async searchModels(params: SearchParams, signal: AbortSignal): Promise<SearchPage> {
+    const { repositories, namespace } = this.options;
+    const listed = repositories.length > 0 || !this.options.catalog;
+    const names = repositories.map((id) => repositoryName(id, namespace));
+    const ordered = params.sort === "NAME" ? [...names].sort((a, b) => nameOf(a).localeCompare(nameOf(b))) : names;
+    const source = listed
+      ? new ListedRepositories(ordered)
+      : new CatalogRepositories(this.http, this.name, this.options.catalogPageSize);
+    const describe = (repository: string, call: RegistryCall) => this.describe(repository, call);
+    return searchRepositories({ source, listed, describe }, params, this.http.call(signal)).catch(this.failure({}));
+  }
+
+  async getModelInfos(refs: readonly ModelRef[], signal: AbortSignal): Promise<Array<ModelInfo | Error>> {
+    const call = this.http.call(signal);
+    const limit = pLimit(INFO_CONCURRENCY);
+    return Promise.all(
+      refs.map((ref) =>
+        limit(() =>
+          this.infoOf(ref, call).catch((error: unknown) => {
+            if (error instanceof GatewayError) return error;
+            throw error;
+          }),
+        ),
+      ),
+    );
+  }
+
+  /** A model's info: its manifest, config blob and the repository's tags (unless already known). */
+  private async infoOf(ref: ModelRef, call: RegistryCall, knownTags?: string[] | null): Promise<ModelInfo> {
+    const { resolved, files } = await this.resolve(ref, call);
+    const [config, tags] = await Promise.all([
+      this.readConfig(resolved, call),
+      knownTags === undefined ? this.tagsOf(resolved.repository, call) : knownTags,
+    ]);
+    return toModelInfo({ registry: this.name, resolved, files, config, tags });
+  }
+
+  async listModelFiles(ref: ModelRef, signal: AbortSignal): Promise<ModelFileList> {
+    const { resolved, files } = await this.resolve(ref, this.http.call(signal));
+    return {
+      revision: resolved.digest,
+      files: files.map(({ path, sizeBytes, sha256 }) => ({ path, sizeBytes, sha256 })),
+    };
+  }
+
+  /**
+   * The blob's URL on the registry with the registry's own Authorization (a bearer token for this
+   * repository's pull scope; never the token service's credentials). The download engine sends it
+   * to the registry's origin only, so a redirect to blob storage or a CDN goes without it.
+   */
+  async resolveDownload(ref: ModelRef, file: ModelFile, signal: AbortSignal): Promise<FileDownload> {
+    const call = this.http.call(signal);
+    const { resolved, files } = await this.resolve(ref, call);
+    const found = files.find((candidate) => candidate.path === file.path);
+    if (!found)
+      throw toGatewayError(new OciAnswerError(404, ["BLOB_UNKNOWN"], null, "registry"), this.context(ref, file.path));
+    const path = `/v2/${resolved.repository}/${found.source === "manifest" ? "manifests" : "blobs"}/${found.digest}`;
+    const authorization = await this.http
+      .authorization(`/v2/${resolved.repository}/manifests/${resolved.digest}`, pullScope(resolved.repository), call)
+      .catch(this.failure({ ref }));
+    const headers: Record<string, string> = {};
+    if (authorization) headers.authorization = authorization;
+    if (found.source === "manifest") headers.accept = found.mediaType;
+    return { url: this.options.endpoint + path, headers, sizeBytes: found.sizeBytes, sha256: found.sha256 };
+  }
+
+  /** The manifest a reference names and its files; an unknown tag is told apart from an unknown repository. */
+  private async resolve(
+    ref: ModelRef,
+    call: RegistryCall,
+  ): Promise<{ resolved: ResolvedManifest; files: ArtifactFile[] }> {
+    const target = repositoryRef(ref, this.options.namespace);
+    try {
+      const resolved = await this.manifests.resolve(target, call);
+      return { resolved, files: artifactFiles(resolved.manifest, resolved.bytes, resolved.digest) };
+    } catch (error) {
+      if (!(error instanceof OciAnswerError && error.status === 404)) throw this.failure({ ref })(error);
+      const tags = await this.tagsOf(target.repository, call);
+      const text = formatModelRef(ref);
+      if (!tags?.length) throw new ModelNotFound(text, { registry: this.name });
+      const shown = tags.slice(0, 20).join(", ") + (tags.length > 20 ? ", …" : "");
+      throw new RevisionNotFound(text, target.reference, { registry: this.name }, `its tags are ${shown}`);
+    }
+  }
+
+  /** One search result: the repository at its `latest` tag, or its highest tag when it has no `latest`. */
+  private async describe(repository: string, call: RegistryCall): Promise<ModelSummary | null> {
+    const tags = await this.tagsOf(repository, call);
+    const tag = tags === null ? "latest" : defaultTag(tags);
+    if (tag === null) return null;
+    const ref: ModelRef = { registry: this.name, id: repository, revision: tag === "latest" ? null : tag };
+    try {
+      const info = await this.infoOf(ref, call, tags);
+      return { ...info, info, ...(ref.revision !== null && { refRevision: ref.revision }) };
+    } catch (error) {
+      // A repository the catalog lists but that cannot be read (no such tag after all, no access) is no result.
+      if (error instanceof ModelNotFound || error instanceof RevisionNotFound || error instanceof AccessDenied)
+        return null;
+      throw error;
+    }
+  }
+
+  /** The repository's tags; null when the registry does not list them, [] when the repository is unknown. */
+  private async tagsOf(repository: string, call: RegistryCall): Promise<string[] | null> {
+    try {
+      return await listTags(this.http, repository, this.name, call);
+    } catch (error) {
+      if (error instanceof OciAnswerError && error.status === 404) return error.has("NAME_UNKNOWN") ? [] : null;
+      if (error instanceof OciAnswerError && error.status < 500) return null;
+      throw this.failure({})(error);
+    }
+  }
+
+  /** The config blob's facts, for the config formats the gateway reads (Ollama's, ModelPack's). */
+  private async readConfig(resolved: ResolvedManifest, call: RegistryCall): Promise<ModelConfig | null> {
+    const kind = configKind(resolved.manifest);
+    const { config } = resolved.manifest;
+    if (!kind || config.size > MAX_CONFIG_BYTES) return null;
+    const reply = await this.http
+      .request(
+        `/v2/${resolved.repository}/blobs/${config.digest}`,
+        { scope: pullScope(resolved.repository), maxBytes: MAX_CONFIG_BYTES },
+        call,
+      )
+      .catch(this.failure({}));
+    return readConfig(kind, parseJson(reply.body, `config of ${resolved.repository}`, this.name));
+  }
+
+  private context(ref: ModelRef | undefined, path?: string): FailureContext {
+    return {
+      registry: this.name,
+      hasCredentials: this.hasCredentials,
+      credentialsHint: this.options.credentialsHint,
+      path,
+      ...(ref && { ref: formatModelRef(ref), revision: ref.revision }),
+    };
+  }
+
+  /** A rejection handler that turns the registry's answers into domain errors about `ref`. */
+  private failure(about: { ref?: ModelRef; path?: string }): (error: unknown) => never {
+    const context = this.context(about.ref, about.path);
+    return (error) => {
+      throw toGatewayError(error, context);
+    };
+  }
+}
+
+function nameOf(repository: string): string {
+  return repository.slice(repository.lastIndexOf("/") + 1);
+}
