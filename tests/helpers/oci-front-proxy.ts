@@ -79,11 +79,13 @@ function forward(
         if (sent >= cutAfter) return;
         const part = chunk.subarray(0, cutAfter - sent);
         sent += part.length;
-        response.write(part);
-        if (sent >= cutAfter) {
-          answer.destroy();
-          response.socket?.destroy();
+        if (sent < cutAfter) {
+          response.write(part);
+          return;
         }
+        answer.destroy();
+        // Closed once the last bytes are flushed, so the client has exactly `cutAfter` of them.
+        response.write(part, () => response.socket?.destroy());
       });
       answer.on("end", () => response.end());
     },

@@ -14,7 +14,7 @@ import type {
   SearchPage,
   SearchParams,
 } from "../types.js";
-import { parseJson } from "./api-types.js";
+import { MANIFEST_ACCEPT, parseJson } from "./api-types.js";
 import { type ArtifactFile, artifactFiles } from "./layer-files.js";
 import { ManifestReader, pullScope, type ResolvedManifest } from "./manifests.js";
 import { configKind, type ModelConfig, readConfig, toModelInfo } from "./model-mapping.js";
@@ -154,7 +154,11 @@ export class OciRegistry implements ModelManager {
       throw toGatewayError(new OciAnswerError(404, ["BLOB_UNKNOWN"], null, "registry"), this.context(ref, file.path));
     const path = `/v2/${resolved.repository}/${found.source === "manifest" ? "manifests" : "blobs"}/${found.digest}`;
     const authorization = await this.http
-      .authorization(`/v2/${resolved.repository}/manifests/${resolved.digest}`, pullScope(resolved.repository), call)
+      .authorization(
+        { path: `/v2/${resolved.repository}/manifests/${resolved.digest}`, accept: MANIFEST_ACCEPT },
+        pullScope(resolved.repository),
+        call,
+      )
       .catch(this.failure({ ref }));
     const headers: Record<string, string> = {};
     if (authorization) headers.authorization = authorization;

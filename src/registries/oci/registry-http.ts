@@ -59,6 +59,8 @@ const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 export class RegistryHttp {
   private readonly origin: string;
   private throttledAt: Date | null = null;
+  /** Set once a request without credentials succeeded: the registry is open, nothing to ask for. */
+  private open = false;
 
   constructor(private readonly options: RegistryHttpOptions) {
     this.origin = new URL(options.endpoint).origin;
@@ -73,11 +75,18 @@ export class RegistryHttp {
     return this.throttledAt ? { remaining: null, limit: null, resetsAt: null, throttledAt: this.throttledAt } : null;
   }
 
-  /** The Authorization header for `scope`, answering the registry's challenge first when none is known yet. */
-  async authorization(probePath: string, scope: string, call: RegistryCall): Promise<string | null> {
+  /**
+   * The Authorization header for `scope`: the one known, none for an open registry, or else the
+   * one a request to `probe` (a HEAD, answering the registry's challenge) brings.
+   */
+  async authorization(
+    probe: { path: string; accept: string },
+    scope: string,
+    call: RegistryCall,
+  ): Promise<string | null> {
     const known = this.options.auth.header(scope);
-    if (known !== null) return known;
-    await this.request(probePath, { scope, method: "HEAD", accept: "*/*" }, call);
+    if (known !== null || this.open) return known;
+    await this.request(probe.path, { scope, method: "HEAD", accept: probe.accept }, call);
     return this.options.auth.header(scope);
   }
 
@@ -133,7 +142,9 @@ export class RegistryHttp {
   /** One attempt with the scope's credentials; a 401 is answered through its challenge once. */
   private async authorized(url: string, request: RegistryRequest, signal: AbortSignal) {
     const { auth } = this.options;
-    const first = await this.send(url, request, auth.header(request.scope), signal);
+    const header = auth.header(request.scope);
+    const first = await this.send(url, request, header, signal);
+    if (first.response.ok && header === null) this.open = true;
     if (first.response.status !== 401) return first;
     const challenge = first.response.headers.get("www-authenticate");
     await first.response.body?.cancel();
