@@ -139,13 +139,20 @@ export class FrontProxy extends LocalServer {
     this.injected.push({ match, answer, times });
   }
 
+  /** Forgets every injected answer, cut and redirect: the registry answers everything again. */
+  reset(): void {
+    this.injected.length = 0;
+    this.cuts.clear();
+    this.blobHost = null;
+  }
+
   /** The next GET of this blob stops after `afterBytes` bytes, once. */
   cutBlob(digest: string, afterBytes: number): void {
     this.cuts.set(digest, afterBytes);
   }
 
   /** Blob GETs answer 307 to the blob host, as a registry on S3 or behind a CDN does. */
-  redirectBlobsTo(host: BlobHost): void {
+  redirectBlobsTo(host: BlobHost | null): void {
     this.blobHost = host;
   }
 

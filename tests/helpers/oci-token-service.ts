@@ -40,13 +40,17 @@ export class TokenService {
   readonly requests: TokenRequest[] = [];
   readonly service = "test-registry";
   readonly issuer = "test-token-issuer";
+  /** The lifetime of the tokens it issues (changeable between calls). */
+  expiresInSeconds: number;
   private constructor(
     private readonly server: Server,
     private readonly dir: string,
     private readonly key: KeyObject,
     private readonly certificate: string,
     private readonly options: TokenServiceOptions,
-  ) {}
+  ) {
+    this.expiresInSeconds = options.expiresInSeconds ?? 300;
+  }
 
   static async start(options: TokenServiceOptions = {}): Promise<TokenService> {
     const dir = await mkdtemp(join(tmpdir(), "oci-tokens-"));
@@ -131,7 +135,7 @@ export class TokenService {
       const isPublic = type === "repository" && this.options.publicRepositories?.includes(name);
       return isPublic ? [{ type, name, actions: ["pull"] }] : [];
     });
-    const expiresIn = this.options.expiresInSeconds ?? 300;
+    const expiresIn = this.expiresInSeconds;
     return {
       status: 200,
       body: { token: this.mint(access, expiresIn), expires_in: expiresIn, issued_at: new Date().toISOString() },

@@ -40,7 +40,8 @@ export function parseChallenges(header: string | null): AuthChallenge[] {
 
 function readValue(text: string): { value: string; rest: string } | null {
   if (!text.startsWith('"')) {
-    const token = TOKEN.exec(text)?.[0] ?? "";
+    // A token by the RFC; read up to the next comma so that an unquoted URL (seen in the wild) survives.
+    const token = /^[^,\s]*/.exec(text)?.[0] ?? "";
     return { value: token, rest: text.slice(token.length) };
   }
   let value = "";

@@ -85,14 +85,15 @@ function refused(error: OciAnswerError, context: FailureContext): GatewayError {
   const { registry, ref } = context;
   const by = error.from === "token-service" ? `Registry ${registry}'s token service` : `Registry ${registry}`;
   const why = error.detail ? `: ${error.detail}` : ".";
-  if (!context.hasCredentials && ref !== undefined) {
-    return new AuthenticationRequired(ref, context.credentialsHint, { registry });
+  const unauthenticated = error.status === 401 || (error.has("UNAUTHORIZED") && error.status !== 403);
+  if (unauthenticated && !context.hasCredentials) {
+    if (ref !== undefined) return new AuthenticationRequired(ref, context.credentialsHint, { registry });
+    const message = `${by} needs credentials (HTTP ${error.status})${why} ${context.credentialsHint}`;
+    return new AccessDenied("AUTHENTICATION_REQUIRED", message, { registry });
   }
+  const what = ref ? ` for model ${ref}` : "";
   const message = context.hasCredentials
-    ? `${by} refused the configured credentials${ref ? ` for model ${ref}` : ""} (HTTP ${error.status})${why}`
-    : `${by} refused the request without credentials (HTTP ${error.status})${why} ${context.credentialsHint}`;
-  return new AccessDenied(context.hasCredentials ? "ACCESS_DENIED" : "AUTHENTICATION_REQUIRED", message, {
-    registry,
-    ref,
-  });
+    ? `${by} refused the configured credentials${what} (HTTP ${error.status})${why}`
+    : `${by} refused the request${what} (HTTP ${error.status})${why}`;
+  return new AccessDenied("ACCESS_DENIED", message, { registry, ref });
 }

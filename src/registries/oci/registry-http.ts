@@ -87,7 +87,7 @@ export class RegistryHttp {
     const known = this.options.auth.header(scope);
     if (known !== null || this.open) return known;
     await this.request(probe.path, { scope, method: "HEAD", accept: probe.accept }, call);
-    return this.options.auth.header(scope);
+    return this.options.auth.latest(scope);
   }
 
   /** A 2xx answer to a path on the endpoint (or an absolute URL on its origin, such as a Link). */
@@ -146,10 +146,10 @@ export class RegistryHttp {
     const first = await this.send(url, request, header, signal);
     if (first.response.ok && header === null) this.open = true;
     if (first.response.status !== 401) return first;
-    const challenge = first.response.headers.get("www-authenticate");
+    const answer = await auth.answer(first.response.headers.get("www-authenticate"), request.scope, signal);
+    if (answer === null) return first;
     await first.response.body?.cancel();
-    if (!(await auth.answer(challenge, request.scope, signal))) return this.send(url, request, null, signal);
-    return this.send(url, request, auth.header(request.scope), signal);
+    return this.send(url, request, answer, signal);
   }
 
   /** Follows redirects; the Authorization header goes to the endpoint's origin only. */

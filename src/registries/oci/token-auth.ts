@@ -15,12 +15,13 @@ export interface TokenAuthOptions {
 
 interface CachedToken {
   value: string;
-  expiresAt: number;
+  /** When it is renewed rather than sent: shortly before it expires. */
+  renewAt: number;
 }
 
 /** The token specification's lifetime of a token that states none. */
 const DEFAULT_EXPIRES_IN_SECONDS = 60;
-/** A token this close to its expiry is renewed rather than sent. */
+/** A token this close to its expiry (or half its lifetime, for short ones) is renewed rather than sent. */
 const RENEW_MARGIN_MS = 10_000;
 
 /**
@@ -48,14 +49,20 @@ export class TokenAuth {
     const pair = basicPair(this.options.credentials);
     if (this.basic && pair) return `Basic ${Buffer.from(`${pair.username}:${pair.password}`).toString("base64")}`;
     const token = this.tokens.get(scope);
-    return token && token.expiresAt - RENEW_MARGIN_MS > Date.now() ? `Bearer ${token.value}` : null;
+    return token && token.renewAt > Date.now() ? `Bearer ${token.value}` : null;
+  }
+
+  /** The last header issued for `scope`, due for renewal or not: for a download right after a probe. */
+  latest(scope: string): string | null {
+    const token = this.tokens.get(scope);
+    return this.header(scope) ?? (token ? `Bearer ${token.value}` : null);
   }
 
   /**
-   * Answers a 401's challenge for `scope`: fetches a token from the realm it names (or switches to
-   * Basic credentials). False when there is nothing to answer it with, so the 401 stands.
+   * Answers a 401's challenge for `scope`: the Authorization header to retry with, from a token the
+   * realm it names issues (or Basic credentials); null when there is nothing to answer it with.
    */
-  async answer(wwwAuthenticate: string | null, scope: string, signal: AbortSignal): Promise<boolean> {
+  async answer(wwwAuthenticate: string | null, scope: string, signal: AbortSignal): Promise<string | null> {
     const challenges = parseChallenges(wwwAuthenticate);
     const bearer = challenges.find((challenge) => challenge.scheme === "bearer" && challenge.params.get("realm"));
     if (bearer) {
@@ -65,14 +72,16 @@ export class TokenAuth {
         pending = this.fetchToken(bearer, scope, signal).finally(() => this.fetching.delete(key));
         this.fetching.set(key, pending);
       }
-      this.tokens.set(key, await pending);
-      return true;
+      const token = await pending;
+      this.tokens.set(key, token);
+      // Sent once even when it is already due for renewal (a token service issuing short-lived tokens).
+      return `Bearer ${token.value}`;
     }
     if (challenges.some((challenge) => challenge.scheme === "basic") && this.hasCredentials && !this.basic) {
       this.basic = true;
-      return true;
+      return this.header(scope);
     }
-    return false;
+    return null;
   }
 
   private async fetchToken(challenge: AuthChallenge, scope: string, signal: AbortSignal): Promise<CachedToken> {
@@ -119,9 +128,10 @@ export class TokenAuth {
     const { token, access_token, expires_in, issued_at } = parsed.data;
     const issued = issued_at ? Date.parse(issued_at) : Number.NaN;
     const start = Number.isNaN(issued) ? Date.now() : Math.min(issued, Date.now());
+    const lifetimeMs = Math.max(0, expires_in ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000;
     return {
       value: (token ?? access_token) as string,
-      expiresAt: start + Math.max(0, expires_in ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000,
+      renewAt: start + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 2),
     };
   }
 }
