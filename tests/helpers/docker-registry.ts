@@ -17,11 +17,21 @@ export function dockerRegistryInstalled(): boolean {
   return spawnSync("docker-registry", ["--version"], { stdio: "ignore" }).status === 0;
 }
 
+/** Whether openssl runs here: the token-authentication tests make their signing certificate with it. */
+export function opensslInstalled(): boolean {
+  return spawnSync("openssl", ["version"], { stdio: "ignore" }).status === 0;
+}
+
 /** The title a skipped suite carries, so a developer sees what to install. */
-export function needsDockerRegistry(title: string): string {
-  return dockerRegistryInstalled()
-    ? title
-    : `${title} (skipped: the ${DOCKER_REGISTRY_PACKAGE} package is missing; apt-get install ${DOCKER_REGISTRY_PACKAGE})`;
+export function needsDockerRegistry(title: string, alsoOpenssl = false): string {
+  const missing = [
+    ...(dockerRegistryInstalled() ? [] : [DOCKER_REGISTRY_PACKAGE]),
+    ...(alsoOpenssl && !opensslInstalled() ? ["openssl"] : []),
+  ];
+  if (missing.length === 0) return title;
+  const message = `(skipped: apt-get install ${missing.join(" ")})`;
+  console.warn(`${title} ${message}`);
+  return `${title} ${message}`;
 }
 
 /** Token authentication as registry:2 configures it (auth.token): who issues tokens and signs them. */
