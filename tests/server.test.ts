@@ -20,6 +20,7 @@ describe("HTTP server", () => {
         expect.objectContaining({ name: "local", kind: "local-folder", enabled: true, status: "UNKNOWN" }),
         expect.objectContaining({ name: "hf", kind: "huggingface", enabled: false, status: "UNKNOWN" }),
         expect.objectContaining({ name: "onnx-zoo", kind: "onnx-zoo", enabled: false, status: "UNKNOWN" }),
+        expect.objectContaining({ name: "ollama", kind: "oci", enabled: false, status: "UNKNOWN" }),
       ],
       // This machine has no CUDA libraries and no WebGPU adapter: CPU is what runs.
       executionProviders: [
@@ -50,6 +51,7 @@ describe("HTTP server", () => {
         { name: "local", status: "UNKNOWN" },
         { name: "hf", status: "UNKNOWN" },
         { name: "onnx-zoo", status: "UNKNOWN" },
+        { name: "ollama", status: "UNKNOWN" },
       ],
       searchModels: {
         edges: [
