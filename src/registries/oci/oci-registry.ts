@@ -14,14 +14,13 @@ import type {
   SearchPage,
   SearchParams,
 } from "../types.js";
-import { MANIFEST_ACCEPT, parseJson } from "./api-types.js";
-import { type ArtifactFile, artifactFiles } from "./layer-files.js";
-import { ManifestReader, pullScope, type ResolvedManifest } from "./manifests.js";
-import { configKind, type ModelConfig, readConfig, toModelInfo } from "./model-mapping.js";
+import { MANIFEST_ACCEPT } from "./api-types.js";
+import { ManifestReader, pullScope } from "./manifests.js";
+import { ModelReader } from "./model-reader.js";
 import { type FailureContext, OciAnswerError, toGatewayError } from "./oci-errors.js";
-import { repositoryName, repositoryRef } from "./references.js";
+import { repositoryName } from "./references.js";
 import { type RegistryCall, RegistryHttp } from "./registry-http.js";
-import { CatalogRepositories, defaultTag, ListedRepositories, listTags } from "./repository-listing.js";
+import { CatalogRepositories, defaultTag, ListedRepositories } from "./repository-listing.js";
 import { searchRepositories } from "./search.js";
 import { TokenAuth } from "./token-auth.js";
 
@@ -50,8 +49,6 @@ export interface OciRegistryOptions {
 
 /** How many models of one batch are described at once. */
 const INFO_CONCURRENCY = 8;
-/** A config blob larger than this is not a model config; its facts stay unknown. */
-const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
  * A registry speaking the OCI Distribution API (Ollama's, or any `registry:2`, Harbor, Zot, GitHub's):
@@ -65,7 +62,7 @@ export class OciRegistry implements ModelManager {
   readonly location: string;
   readonly infoCacheTtlMs: number;
   private readonly http: RegistryHttp;
-  private readonly manifests: ManifestReader;
+  private readonly reader: ModelReader;
   private readonly hasCredentials: boolean;
 
   constructor(private readonly options: OciRegistryOptions) {
@@ -89,7 +86,8 @@ export class OciRegistry implements ModelManager {
       backoffMs: options.retryBackoffMs,
       budgetMs: options.retryBudgetMs,
     });
-    this.manifests = new ManifestReader(this.http, this.name, options.platform);
+    const manifests = new ManifestReader(this.http, this.name, options.platform);
+    this.reader = new ModelReader(this.name, this.http, manifests, options.namespace, (ref) => this.failure({ ref }));
   }
 
   quota(): RegistryQuota | null {
@@ -114,7 +112,7 @@ export class OciRegistry implements ModelManager {
     return Promise.all(
       refs.map((ref) =>
         limit(() =>
-          this.infoOf(ref, call).catch((error: unknown) => {
+          this.reader.info(ref, call).catch((error: unknown) => {
             if (error instanceof GatewayError) return error;
             throw error;
           }),
@@ -123,18 +121,8 @@ export class OciRegistry implements ModelManager {
     );
   }
 
-  /** A model's info: its manifest, config blob and the repository's tags (unless already known). */
-  private async infoOf(ref: ModelRef, call: RegistryCall, knownTags?: string[] | null): Promise<ModelInfo> {
-    const { resolved, files } = await this.resolve(ref, call);
-    const [config, tags] = await Promise.all([
-      this.readConfig(resolved, call),
-      knownTags === undefined ? this.tagsOf(resolved.repository, call) : knownTags,
-    ]);
-    return toModelInfo({ registry: this.name, resolved, files, config, tags });
-  }
-
   async listModelFiles(ref: ModelRef, signal: AbortSignal): Promise<ModelFileList> {
-    const { resolved, files } = await this.resolve(ref, this.http.call(signal));
+    const { resolved, files } = await this.reader.resolve(ref, this.http.call(signal));
     return {
       revision: resolved.digest,
       files: files.map(({ path, sizeBytes, sha256 }) => ({ path, sizeBytes, sha256 })),
@@ -148,7 +136,7 @@ export class OciRegistry implements ModelManager {
    */
   async resolveDownload(ref: ModelRef, file: ModelFile, signal: AbortSignal): Promise<FileDownload> {
     const call = this.http.call(signal);
-    const { resolved, files } = await this.resolve(ref, call);
+    const { resolved, files } = await this.reader.resolve(ref, call);
     const found = files.find((candidate) => candidate.path === file.path);
     if (!found)
       throw toGatewayError(new OciAnswerError(404, ["BLOB_UNKNOWN"], null, "registry"), this.context(ref, file.path));
@@ -166,33 +154,14 @@ export class OciRegistry implements ModelManager {
     return { url: this.options.endpoint + path, headers, sizeBytes: found.sizeBytes, sha256: found.sha256 };
   }
 
-  /** The manifest a reference names and its files; an unknown tag is told apart from an unknown repository. */
-  private async resolve(
-    ref: ModelRef,
-    call: RegistryCall,
-  ): Promise<{ resolved: ResolvedManifest; files: ArtifactFile[] }> {
-    const target = repositoryRef(ref, this.options.namespace);
-    try {
-      const resolved = await this.manifests.resolve(target, call);
-      return { resolved, files: artifactFiles(resolved.manifest, resolved.bytes, resolved.digest) };
-    } catch (error) {
-      if (!(error instanceof OciAnswerError && error.status === 404)) throw this.failure({ ref })(error);
-      const tags = await this.tagsOf(target.repository, call);
-      const text = formatModelRef(ref);
-      if (!tags?.length) throw new ModelNotFound(text, { registry: this.name });
-      const shown = tags.slice(0, 20).join(", ") + (tags.length > 20 ? ", …" : "");
-      throw new RevisionNotFound(text, target.reference, { registry: this.name }, `its tags are ${shown}`);
-    }
-  }
-
   /** One search result: the repository at its `latest` tag, or its highest tag when it has no `latest`. */
   private async describe(repository: string, call: RegistryCall): Promise<ModelSummary | null> {
-    const tags = await this.tagsOf(repository, call);
+    const tags = await this.reader.tags(repository, call);
     const tag = tags === null ? "latest" : defaultTag(tags);
     if (tag === null) return null;
     const ref: ModelRef = { registry: this.name, id: repository, revision: tag === "latest" ? null : tag };
     try {
-      const info = await this.infoOf(ref, call, tags);
+      const info = await this.reader.info(ref, call, tags);
       return { ...info, info, ...(ref.revision !== null && { refRevision: ref.revision }) };
     } catch (error) {
       // A repository the catalog lists but that cannot be read (no such tag after all, no access) is no result.
@@ -200,32 +169,6 @@ export class OciRegistry implements ModelManager {
         return null;
       throw error;
     }
-  }
-
-  /** The repository's tags; null when the registry does not list them, [] when the repository is unknown. */
-  private async tagsOf(repository: string, call: RegistryCall): Promise<string[] | null> {
-    try {
-      return await listTags(this.http, repository, this.name, call);
-    } catch (error) {
-      if (error instanceof OciAnswerError && error.status === 404) return error.has("NAME_UNKNOWN") ? [] : null;
-      if (error instanceof OciAnswerError && error.status < 500) return null;
-      throw this.failure({})(error);
-    }
-  }
-
-  /** The config blob's facts, for the config formats the gateway reads (Ollama's, ModelPack's). */
-  private async readConfig(resolved: ResolvedManifest, call: RegistryCall): Promise<ModelConfig | null> {
-    const kind = configKind(resolved.manifest);
-    const { config } = resolved.manifest;
-    if (!kind || config.size > MAX_CONFIG_BYTES) return null;
-    const reply = await this.http
-      .request(
-        `/v2/${resolved.repository}/blobs/${config.digest}`,
-        { scope: pullScope(resolved.repository), maxBytes: MAX_CONFIG_BYTES },
-        call,
-      )
-      .catch(this.failure({}));
-    return readConfig(kind, parseJson(reply.body, `config of ${resolved.repository}`, this.name));
   }
 
   private context(ref: ModelRef | undefined, path?: string): FailureContext {
