@@ -106,7 +106,8 @@ export class TokenAuth {
       }
       headers.authorization = `Basic ${Buffer.from(`${pair.username}:${pair.password}`).toString("base64")}`;
     }
-    const response = await this.options.fetch(url, { headers, redirect: "error", signal }).catch((error: unknown) => {
+    // fetch drops Authorization when a redirect leaves the token service's origin (Fetch standard).
+    const response = await this.options.fetch(url, { headers, redirect: "follow", signal }).catch((error: unknown) => {
       if (signal.aborted) throw error;
       throw new RegistryUnavailable(registry, `its token service ${url.host} could not be reached.`, { cause: error });
     });
