@@ -64,6 +64,8 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
     expect(await readFile(join(snapshot, ".oci/manifest.json"))).toEqual(pushed.tiny?.manifest);
     const refFile = join(gateway.dataDir, "cache", "models--ollama--tinyllama", "refs", "1b");
     expect(await readFile(refFile, "utf8")).toBe(digest);
+    // Ollama's registry is not known to serve manifests by digest: the pull asks for the tag only.
+    expect(setup.proxy.requests.filter((request) => request.path.includes("/manifests/sha256:"))).toEqual([]);
   });
 
   it("resumes a blob whose connection broke off with a Range request from the bytes it has", async () => {

@@ -22,6 +22,12 @@ export interface ResolvedManifest {
   digest: string;
   bytes: Buffer;
   manifest: ApiImageManifest;
+  /**
+   * The reference that fetches these bytes: the tag they were read by, else the digest. Ollama's
+   * registry is not known to serve manifests by digest, so the manifest file is downloaded by tag
+   * where it can be (a moved tag then fails the sha256 check, as it should).
+   */
+  fetchedBy: string;
 }
 
 const INDEX_TYPES = new Set<string>([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList]);
@@ -77,7 +83,7 @@ export class ManifestReader {
         );
       }
       const manifest = parseApi(ApiImageManifestSchema, json, `manifest of ${ref.repository}`, this.registry);
-      const resolved = { repository: ref.repository, digest, bytes: reply.body, manifest };
+      const resolved = { repository: ref.repository, digest, bytes: reply.body, manifest, fetchedBy: reference };
       this.byDigest.set(`${ref.repository}@${digest}`, resolved);
       return resolved;
     }

@@ -140,7 +140,10 @@ export class OciRegistry implements ModelManager {
     const found = files.find((candidate) => candidate.path === file.path);
     if (!found)
       throw toGatewayError(new OciAnswerError(404, ["BLOB_UNKNOWN"], null, "registry"), this.context(ref, file.path));
-    const path = `/v2/${resolved.repository}/${found.source === "manifest" ? "manifests" : "blobs"}/${found.digest}`;
+    const path =
+      found.source === "manifest"
+        ? `/v2/${resolved.repository}/manifests/${resolved.fetchedBy}`
+        : `/v2/${resolved.repository}/blobs/${found.digest}`;
     const authorization = await this.http
       .authorization(
         { path: `/v2/${resolved.repository}/manifests/${resolved.digest}`, accept: MANIFEST_ACCEPT },
@@ -150,7 +153,7 @@ export class OciRegistry implements ModelManager {
       .catch(this.failure({ ref }));
     const headers: Record<string, string> = {};
     if (authorization) headers.authorization = authorization;
-    if (found.source === "manifest") headers.accept = found.mediaType;
+    if (found.source === "manifest") headers.accept = MANIFEST_ACCEPT;
     return { url: this.options.endpoint + path, headers, sizeBytes: found.sizeBytes, sha256: found.sha256 };
   }
 
