@@ -129,14 +129,17 @@ describe.skipIf(!dockerRegistryInstalled() || !opensslInstalled())(
       const seen = { proxy: setup.proxy.requests.length, blobs: setup.blobHost.requests.length };
 
       const pull = await pullToEnd(gateway, "hub:private/secret-model@v1");
+      // The gateway's own reads follow the redirect the same way: an Ollama config blob, for its facts.
+      const info = await gateway.graphql(`{ model(ref: "hub:library/tinyllama@1b") { languageModel { family } } }`);
 
       expect(pull).toMatchObject({ status: "SUCCEEDED" });
+      expect(info.data?.model).toEqual({ languageModel: { family: "llama" } });
       const blobHostRequests = setup.blobHost.requests.slice(seen.blobs);
-      // The config blob is not read (an empty {}); model.onnx and labels.json are downloaded there.
-      expect(blobHostRequests.length).toBe(2);
+      // model.onnx and labels.json (ORAS's empty config is not read), then tinyllama's config.
+      expect(blobHostRequests.length).toBe(3);
       expect(blobHostRequests.every((request) => request.authorization === null)).toBe(true);
       const redirected = setup.proxy.requests.slice(seen.proxy).filter((request) => request.path.includes("/blobs/"));
-      expect(redirected.length).toBe(2);
+      expect(redirected.length).toBe(3);
       expect(redirected.every((request) => request.authorization?.startsWith("Bearer ey"))).toBe(true);
     });
   },
