@@ -59,8 +59,8 @@ const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 export class RegistryHttp {
   private readonly origin: string;
   private throttledAt: Date | null = null;
-  /** Set once a request without credentials succeeded: the registry is open, nothing to ask for. */
-  private open = false;
+  /** Scopes a request without credentials succeeded for: open, nothing to ask for. */
+  private readonly openScopes = new Set<string>();
 
   constructor(private readonly options: RegistryHttpOptions) {
     this.origin = new URL(options.endpoint).origin;
@@ -85,7 +85,7 @@ export class RegistryHttp {
     call: RegistryCall,
   ): Promise<string | null> {
     const known = this.options.auth.header(scope);
-    if (known !== null || this.open) return known;
+    if (known !== null || this.openScopes.has(scope)) return known;
     await this.request(probe.path, { scope, method: "HEAD", accept: probe.accept }, call);
     return this.options.auth.latest(scope);
   }
@@ -144,7 +144,7 @@ export class RegistryHttp {
     const { auth } = this.options;
     const header = auth.header(request.scope);
     const first = await this.send(url, request, header, signal);
-    if (first.response.ok && header === null) this.open = true;
+    if (first.response.ok && header === null) this.openScopes.add(request.scope);
     if (first.response.status !== 401) return first;
     const answer = await auth.answer(first.response.headers.get("www-authenticate"), request.scope, signal);
     if (answer === null) return first;
