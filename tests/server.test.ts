@@ -22,6 +22,7 @@ describe("HTTP server", () => {
         expect.objectContaining({ name: "onnx-zoo", kind: "onnx-zoo", enabled: false, status: "UNKNOWN" }),
         expect.objectContaining({ name: "kaggle", kind: "kaggle", enabled: false, status: "UNKNOWN" }),
         expect.objectContaining({ name: "modelscope", kind: "modelscope", enabled: false, status: "UNKNOWN" }),
+        expect.objectContaining({ name: "ollama", kind: "oci", enabled: false, status: "UNKNOWN" }),
       ],
       // This machine has no CUDA libraries and no WebGPU adapter: CPU is what runs.
       executionProviders: [
@@ -54,6 +55,7 @@ describe("HTTP server", () => {
         { name: "onnx-zoo", status: "UNKNOWN" },
         { name: "kaggle", status: "UNKNOWN" },
         { name: "modelscope", status: "UNKNOWN" },
+        { name: "ollama", status: "UNKNOWN" },
       ],
       searchModels: {
         edges: [

@@ -3,6 +3,7 @@ import { kaggleKind } from "./kaggle/kind.js";
 import { localFolderKind } from "./local/kind.js";
 import { mlflowKind } from "./mlflow/kind.js";
 import { modelScopeKind } from "./modelscope/kind.js";
+import { ociKind } from "./oci/kind.js";
 import { onnxZooKind } from "./onnx-zoo/kind.js";
 import type { RegistryKind } from "./registry-kind.js";
 
@@ -12,7 +13,7 @@ import type { RegistryKind } from "./registry-kind.js";
  */
 export const REGISTRY_KINDS: Readonly<Record<string, RegistryKind>> = Object.freeze(
   Object.fromEntries(
-    [localFolderKind, huggingfaceKind, onnxZooKind, mlflowKind, kaggleKind, modelScopeKind].map((kind) => [
+    [localFolderKind, huggingfaceKind, onnxZooKind, mlflowKind, kaggleKind, modelScopeKind, ociKind].map((kind) => [
       kind.kind,
       kind,
     ]),
