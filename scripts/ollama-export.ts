@@ -46,7 +46,8 @@ const OLLAMA_LAYER = /^application\/vnd\.ollama\.image\./;
 const SHA256 = /^sha256:([a-f0-9]{64})$/;
 
 export async function exportToOllama(request: ExportRequest): Promise<ExportResult> {
-  const { ref } = request;
+  // The cache keeps a model under its full repository name, as the registry spells it.
+  const ref = { ...request.ref, id: repositoryName(request.ref.id, request.namespace) };
   const text = formatModelRef(ref);
   const store = new CacheStore(request.cacheDir);
   const dir = store.modelDir(ref.registry, ref.id);

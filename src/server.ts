@@ -14,6 +14,7 @@ import { queryLimits } from "./http/query-limits.js";
 import { clientAddress, type ServerContext } from "./http/server-context.js";
 import { tensorSizeLimit } from "./http/tensor-size-limit.js";
 import { requestObserver } from "./observability/request-observer.js";
+import { yogaLogger } from "./observability/yoga-logger.js";
 import { schema } from "./schema/index.js";
 
 export type Gateway = YogaServerInstance<ServerContext, GatewayContext>;
@@ -54,7 +55,7 @@ export function createGateway(services: Services, config: Config): Gateway {
         credentials: false,
       };
     },
-    logging: services.logger,
+    logging: yogaLogger(services.logger),
     // isDev false in every mode: stacks and original errors never reach a client.
     maskedErrors: { maskError: (error, message) => maskError(error, message), isDev: false },
     // Multipart bodies are file uploads, which no field takes; the body limit is bodyLimit's.

@@ -58,11 +58,11 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
       ["params.json", "VERIFIED"],
       ["template", "VERIFIED"],
     ]);
-    const snapshot = join(gateway.dataDir, "cache", "models--ollama--tinyllama", "snapshots", digest);
+    const snapshot = join(gateway.dataDir, "cache", "models--ollama--library--tinyllama", "snapshots", digest);
     expect(await readFile(join(snapshot, "model.gguf"))).toEqual(weights);
     expect(await readlink(join(snapshot, "model.gguf"))).toBe(`../../blobs/${hex(weights)}`);
     expect(await readFile(join(snapshot, ".oci/manifest.json"))).toEqual(pushed.tiny?.manifest);
-    const refFile = join(gateway.dataDir, "cache", "models--ollama--tinyllama", "refs", "1b");
+    const refFile = join(gateway.dataDir, "cache", "models--ollama--library--tinyllama", "refs", "1b");
     expect(await readFile(refFile, "utf8")).toBe(digest);
     // Ollama's registry is not known to serve manifests by digest: the pull asks for the tag only.
     expect(setup.proxy.requests.filter((request) => request.path.includes("/manifests/sha256:"))).toEqual([]);
@@ -126,7 +126,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
       expect(result.blobs.every((blob) => blob.how === "linked")).toBe(true);
       expect(again.blobs.every((blob) => blob.how === "present")).toBe(true);
       const exported = await stat(join(to, "blobs", `sha256-${hex(weights)}`));
-      const cached = await stat(join(cacheDir, "models--ollama--tinyllama", "blobs", hex(weights)));
+      const cached = await stat(join(cacheDir, "models--ollama--library--tinyllama", "blobs", hex(weights)));
       expect(exported.ino).toBe(cached.ino);
     } finally {
       await rm(to, { recursive: true, force: true });

@@ -120,7 +120,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
       },
     ];
     expect(data?.model).toEqual({
-      ref: "ollama:tinyllama@1b",
+      ref: "ollama:library/tinyllama@1b", // the short name, in full
       id: "library/tinyllama",
       name: "tinyllama",
       author: "library",

@@ -96,6 +96,13 @@ describe("the zoo's manifest cache", () => {
     expect(source.requests).toHaveLength(1);
   });
 
+  async function registryStatus() {
+    const { data } = await gateway.graphql<{ registries: Array<{ name: string; status: string; lastError: string }> }>(
+      "{ registries { name status lastError } }",
+    );
+    return data?.registries.find((registry) => registry.name === "onnx-zoo");
+  }
+
   it("replaces the stored copy when the manifest changes", async () => {
     await start();
     await searchMnist();
@@ -121,8 +128,10 @@ describe("the zoo's manifest cache", () => {
       const model = await gateway.graphql<{ model: { ref: string; stale: boolean; opset: number } }>(
         '{ model(ref: "onnx-zoo:MNIST") { ref stale opset } }',
       );
+      const during = await registryStatus();
       source.mode = "ok";
       const recovered = await searchMnist();
+      const after = await registryStatus();
 
       expect(search.data?.searchModels.failures).toEqual([]);
       expect(search.data?.searchModels.edges.map((e) => e.node)).toEqual(
@@ -132,6 +141,9 @@ describe("the zoo's manifest cache", () => {
       expect(recovered.data?.searchModels.edges.map((e) => e.node)).toEqual(
         MNIST_REFS.map((ref) => ({ ref, stale: false })),
       );
+      // The outage shows where operators look, though results still come.
+      expect(during).toMatchObject({ status: "DEGRADED", lastError: expect.stringMatching(/stored copy answered/) });
+      expect(after).toMatchObject({ status: "OK", lastError: null });
     },
   );
 

@@ -1,5 +1,6 @@
 import ort from "onnxruntime-node";
 import { EXECUTION_PROVIDER_NAMES, type ExecutionProviderName } from "../config.js";
+import { vulkanLoaderMissing } from "./vulkan-loader.js";
 import type { WorkerPool } from "./worker-pool.js";
 
 /** Whether a provider could set itself up on this machine, learnt once per process. */
@@ -52,6 +53,8 @@ export class ExecutionProviders {
         checkedAt: new Date(),
       };
     }
+    const missing = provider === "webgpu" ? await vulkanLoaderMissing() : null;
+    if (missing) return { initialized: false, error: missing, checkedAt: new Date() };
     try {
       await this.pool.call(0, "probe", { provider });
       return { initialized: true, error: null, checkedAt: new Date() };

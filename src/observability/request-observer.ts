@@ -1,55 +1,41 @@
-import { randomUUID } from "node:crypto";
 import type { ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { GatewayContext } from "../context.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "./metrics.js";
-
-interface RequestFacts {
-  id: string;
-  started: number;
-  operation: string;
-  operationName: string | null;
-  codes: string[];
-  caller?: string;
-}
+import { beginRequest, factsOf, withinRequest } from "./request-scope.js";
 
 /**
  * One structured log line and the metrics for every HTTP request: its id (X-Request-Id, echoed
  * back), GraphQL operation, status, duration, error codes and caller — never a credential.
  */
 export function requestObserver(logger: Logger, metrics: Metrics): Plugin<GatewayContext> {
-  const facts = new WeakMap<Request, RequestFacts>();
   return {
     onRequest({ request }) {
-      facts.set(request, {
-        id: request.headers.get("x-request-id")?.slice(0, 128) || randomUUID(),
-        started: performance.now(),
-        operation: "http",
-        operationName: null,
-        codes: [],
-      });
+      beginRequest(request);
     },
     onParams({ request, params }) {
-      const entry = facts.get(request);
+      const entry = factsOf(request);
       if (!entry) return;
       entry.operationName = params.operationName ?? null;
       entry.operation = /^\s*(mutation|subscription)\b/.exec(params.query ?? "")?.[1] ?? "query";
     },
-    onExecute({ args }) {
+    onExecute({ args, executeFn, setExecuteFn }) {
       const context = args.contextValue as GatewayContext & { request: Request };
-      const entry = facts.get(context.request);
-      if (entry) entry.caller = callerName(context);
+      const entry = factsOf(context.request);
+      if (!entry) return;
+      entry.caller = callerName(context);
+      setExecuteFn((executeArgs) => withinRequest(entry, () => executeFn(executeArgs)));
     },
     onResultProcess({ request, result }) {
-      const entry = facts.get(request);
+      const entry = factsOf(request);
       const results = (Array.isArray(result) ? result : [result]) as ExecutionResult[];
       for (const item of results) {
         for (const error of item?.errors ?? []) entry?.codes.push(String(error.extensions?.code ?? "UNKNOWN"));
       }
     },
     onResponse({ request, response }) {
-      const entry = facts.get(request);
+      const entry = factsOf(request);
       if (!entry) return;
       response.headers.set("x-request-id", entry.id);
       const seconds = (performance.now() - entry.started) / 1000;

@@ -161,6 +161,7 @@ builder.mutationField("runInference", (t) =>
           outputEncoding: input.outputEncoding ?? "JSON",
           pull: input.pull ?? true,
           mayPull: scopesOf(context.caller).pull,
+          requestId: context.requestId,
         },
         signal,
       );

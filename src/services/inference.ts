@@ -27,6 +27,8 @@ export interface RunInferenceRequest {
   pull: boolean;
   /** Whether the caller may pull (its key's pull scope). */
   mayPull: boolean;
+  /** The HTTP request's id, for the log line. */
+  requestId?: string | null;
 }
 
 export interface OutputTensor {
@@ -118,24 +120,25 @@ export class InferenceService {
       const result = await this.execute(ref, request, signal, progress);
       const done = entry("SUCCEEDED", result.outputs.map(summary), null);
       const runId = await this.history.record(done);
-      this.report(runId, done);
+      this.report(runId, done, request.requestId);
       return { ...result, runId, timings: { ...result.timings, totalMs: performance.now() - started } };
     } catch (error) {
       const known = error instanceof GatewayError;
       if (!known) this.deps.logger.error({ err: error, ref: formatModelRef(ref) }, "inference failed unexpectedly");
       const recorded = known ? error : new InferenceFailed("The gateway failed unexpectedly while running the model.");
       const failed = entry(error instanceof RequestCancelled ? "CANCELLED" : "FAILED", [], recorded);
-      this.report(await this.history.record(failed), failed);
+      this.report(await this.history.record(failed), failed, request.requestId);
       throw error;
     }
   }
 
   /** One log line and the latency metric per run, by the provider that ran it. */
-  private report(runId: string, run: InferenceRunEntry): void {
+  private report(runId: string, run: InferenceRunEntry, requestId: string | null | undefined): void {
     const provider = run.provider ?? "NONE";
     this.deps.metrics.inferenceDuration.observe({ provider, status: run.status }, run.timings.totalMs / 1000);
     this.deps.logger.info(
       {
+        requestId: requestId ?? undefined,
         runId,
         ref: run.refText,
         provider,

@@ -69,6 +69,8 @@ export class RegistryCalls {
       this.monitor.recordPartial(registry, failures[0], latencyMs);
     } else if (throttledAt && throttledAt >= calledAt) {
       this.monitor.recordThrottled(registry, latencyMs);
+    } else if (servedStale(result)) {
+      this.monitor.recordStale(registry, latencyMs);
     } else {
       this.monitor.recordSuccess(registry, latencyMs);
     }
@@ -96,4 +98,14 @@ function raceAbort<T>(registry: string, timeoutMs: number, signal: AbortSignal, 
       .then(resolve, (error: unknown) => reject(signal.aborted ? stopped() : error))
       .finally(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+/** Whether a strategy answered from its own stored copy (a manifest it could not refresh). */
+function servedStale(result: unknown): boolean {
+  const items: unknown[] = Array.isArray(result)
+    ? result
+    : result !== null && typeof result === "object" && Array.isArray((result as { items?: unknown }).items)
+      ? (result as { items: unknown[] }).items
+      : [];
+  return items.some((item) => (item as { stale?: unknown } | null)?.stale === true);
 }

@@ -56,6 +56,16 @@ export class RegistryMonitor {
     });
   }
 
+  /** The call was answered from the registry's stored copy because its source could not be read. */
+  recordStale(registry: string, latencyMs: number): void {
+    this.health.set(registry, {
+      status: "DEGRADED",
+      lastError: "REGISTRY_UNAVAILABLE: its source could not be read; a stored copy answered (models say stale: true).",
+      lastCheckedAt: new Date(),
+      lastLatencyMs: latencyMs,
+    });
+  }
+
   /** A batch call answered for some items while `error` kept the registry from answering the others. */
   recordPartial(registry: string, error: unknown, latencyMs: number): void {
     this.health.set(registry, {

@@ -1,7 +1,7 @@
-import pLimit from "p-limit";
-import { AccessDenied, GatewayError, ModelNotFound, RevisionNotFound } from "../../errors.js";
+import { AccessDenied, ModelNotFound, RevisionNotFound } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
+import { lookUpEach } from "../batch-lookup.js";
 import type { RegistryCredentials } from "../registry-kind.js";
 import type {
   FileDownload,
@@ -108,17 +108,12 @@ export class OciRegistry implements ModelManager {
 
   async getModelInfos(refs: readonly ModelRef[], signal: AbortSignal): Promise<Array<ModelInfo | Error>> {
     const call = this.http.call(signal);
-    const limit = pLimit(INFO_CONCURRENCY);
-    return Promise.all(
-      refs.map((ref) =>
-        limit(() =>
-          this.reader.info(ref, call).catch((error: unknown) => {
-            if (error instanceof GatewayError) return error;
-            throw error;
-          }),
-        ),
-      ),
-    );
+    return lookUpEach(refs, INFO_CONCURRENCY, (ref) => this.reader.info(ref, call));
+  }
+
+  /** `ollama:llama3.2` is `ollama:library/llama3.2`: one cache folder and one history either way. */
+  async canonicalRef(ref: ModelRef): Promise<ModelRef> {
+    return { ...ref, id: repositoryName(ref.id, this.options.namespace) };
   }
 
   async listModelFiles(ref: ModelRef, signal: AbortSignal): Promise<ModelFileList> {

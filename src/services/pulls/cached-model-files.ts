@@ -1,4 +1,4 @@
-import { GatewayError, ModelNotCached } from "../../errors.js";
+import { GatewayError, ModelNotCached, UnsupportedModelFormat } from "../../errors.js";
 import type { LocateOptions, ModelFiles } from "../../inference/model-files.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
 import type { RegistrySet } from "../../registries/registry-set.js";
@@ -51,6 +51,12 @@ export class CachedModelFiles implements ModelFiles {
         { ref: formatModelRef(ref), field: "pull" },
       );
     }
+    // Refuse a model with no ONNX graph before pulling gigabytes of GGUF or safetensors for nothing.
+    const listing = await this.calls.run(manager, this.calls.deadline(signal), (deadline) =>
+      manager.listModelFiles(ref, deadline),
+    );
+    if (!listing.files.some(isOnnx))
+      throw new UnsupportedModelFormat(formatModelRef(ref), formatOfFiles(listing.files));
     await this.pulls.ensureCached(ref, null, signal);
     return { ref, files: (await this.cache.cachedFiles(ref)) ?? [] };
   }
@@ -63,4 +69,16 @@ export class CachedModelFiles implements ModelFiles {
       ref: formatModelRef(ref),
     });
   }
+}
+
+/** What a model without an ONNX graph is, from its files' extensions, for the refusal's message. */
+function formatOfFiles(files: readonly ModelFile[]): string {
+  const names = files.map((file) => file.path.toLowerCase());
+  const has = (pattern: RegExp) => names.some((name) => pattern.test(name));
+  if (has(/\.gguf$/)) return "GGUF";
+  if (has(/\.safetensors$/)) return "safetensors";
+  if (has(/\.tflite$/)) return "TensorFlow Lite";
+  if (has(/\.(bin|pt|pth)$/)) return "PyTorch";
+  if (has(/\.(h5|keras|pb)$/)) return "TensorFlow/Keras";
+  return "non-ONNX";
 }
