@@ -70,7 +70,8 @@ const environment = z.object({
   MUTATION_RATE_LIMIT: integer(1, 1_000_000, 30),
   // GraphQL Armor's defaults, but depth 8: a Relay connection alone takes two levels.
   MAX_DEPTH: integer(1, 100, 8),
-  MAX_COST: integer(1, 10_000_000, 5000),
+  // 100 search results with their files and signatures cost about 7,400.
+  MAX_COST: integer(1, 10_000_000, 20_000),
   MAX_ALIASES: integer(0, 10_000, 15),
   MAX_DIRECTIVES: integer(0, 10_000, 50),
   MAX_TOKENS: integer(10, 10_000_000, 1000),

@@ -76,4 +76,23 @@ describe("bad input", () => {
     await expectRejected(SEARCH, { registries: [] }, /registries must name at least one registry/);
     await expectRejected(SEARCH, { query: "x".repeat(300) }, /query must be at most 256 characters/);
   });
+
+  it.each([
+    ["pulls", "after", "garbage", /Invalid cursor: garbage; pass the endCursor/],
+    ["inferenceRuns", "before", "zzz", /Invalid cursor: zzz; pass the endCursor/],
+    ["pulls", "first", 1000, /first must be between 0 and 100 \(got 1000\)/],
+    ["inferenceRuns", "last", 101, /last must be between 0 and 100 \(got 101\)/],
+    ["pulls", "first", -1, /"first" must be a non-negative integer/],
+  ])("rejects %s(%s: %j) with BAD_USER_INPUT, never clamping or a bare message", async (list, arg, value, message) => {
+    const type = typeof value === "number" ? "Int" : "String";
+    await expectRejected(`query($v: ${type}) { ${list}(${arg}: $v) { edges { cursor } } }`, { v: value }, message);
+  });
+
+  it("answers 100 search results with their files and signatures within the default limits", async () => {
+    const response = await gateway.graphql(
+      "{ searchModels(first: 100) { edges { node { ref files { path sizeBytes sha256 } inputs { name elementType shape } outputs { name elementType shape } } } } }",
+    );
+
+    expect(response.errors).toBeUndefined();
+  });
 });

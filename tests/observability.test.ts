@@ -61,9 +61,9 @@ describe("observability", () => {
     await gateway.graphql('mutation { pullModel(ref: "local:mlp-classifier") { __typename } }');
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
 
-    expect(metrics).toMatch(/gateway_inference_duration_seconds_count\{provider="CPU",status="SUCCEEDED"\} 1/);
-    expect(metrics).toMatch(/gateway_pulls_total\{status="SUCCEEDED"\} 1/);
-    expect(metrics).toMatch(/gateway_pull_bytes_total 0/);
+    expect(metrics).toMatch(/^gateway_inference_duration_seconds_count\{provider="CPU",status="SUCCEEDED"\} 1$/m);
+    expect(metrics).toMatch(/^gateway_pulls_total\{status="SUCCEEDED"\} 1$/m);
+    expect(metrics).toMatch(/^gateway_pull_bytes_total 0$/m);
   });
 
   it("exposes requests, errors by code and registry calls at /metrics", async () => {
@@ -78,9 +78,40 @@ describe("observability", () => {
     await gateway.graphql('{ model(ref: "quick:nope") { ref } }');
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
 
-    expect(metrics).toMatch(/gateway_http_requests_total\{operation="query",status="200"\} 2/);
-    expect(metrics).toMatch(/gateway_errors_total\{code="MODEL_NOT_FOUND"\} 1/);
-    expect(metrics).toMatch(/gateway_registry_failures_total\{registry="broken",code="REGISTRY_UNAVAILABLE"\} 1/);
-    expect(metrics).toMatch(/gateway_registry_call_duration_seconds_count\{registry="quick",outcome="ok"\} 2/);
+    expect(metrics).toMatch(/^gateway_http_requests_total\{operation="query",status="200"\} 2$/m);
+    expect(metrics).toMatch(/^gateway_errors_total\{code="MODEL_NOT_FOUND"\} 1$/m);
+    expect(metrics).toMatch(/^gateway_registry_failures_total\{registry="broken",code="REGISTRY_UNAVAILABLE"\} 1$/m);
+    expect(metrics).toMatch(/^gateway_registry_call_duration_seconds_count\{registry="quick",outcome="ok"\} 2$/m);
+  });
+
+  it("counts typed GatewayError results in gateway_errors_total, as it counts GraphQL errors", async () => {
+    gateway = await startTestApp();
+
+    await gateway.graphql('mutation { pullModel(ref: "local:nope") { __typename ... on GatewayError { code } } }');
+    await gateway.graphql('mutation { pullModel(ref: "local:nope") { __typename } }');
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+
+    expect(metrics).toMatch(/^gateway_errors_total\{code="MODEL_NOT_FOUND"\} 2$/m);
+  });
+
+  it("logs a client's mistake without an error line or a stack, and an inference with its request id", async () => {
+    const { logger, lines, raw } = capturedLogger();
+    gateway = await startTestApp({ logger });
+
+    await gateway.graphql('{ model(ref: "local:nope") { ref } }');
+    await fetch(`${gateway.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": "req-run-7" },
+      body: JSON.stringify({
+        query: `mutation { runInference(input: { model: "local:mlp-classifier", inputs: [{ name: "features", elementType: FLOAT32, shape: [1, 4], data: [1, 2, 3, 4] }] }) { __typename } }`,
+      }),
+    }).then((response) => response.text());
+
+    expect(lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
+    expect(raw()).not.toMatch(/\bat .+\.(ts|js):\d+/);
+    expect(lines.find((line) => line.msg === "inference")).toMatchObject({
+      requestId: "req-run-7",
+      status: "SUCCEEDED",
+    });
   });
 });

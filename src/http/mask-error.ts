@@ -17,6 +17,17 @@ export function maskError(error: unknown, message: string): Error {
       extensions: { ...original.details, code: original.code },
     });
   }
+  if (located.originalError?.name === "PothosValidationError") {
+    // Pothos refuses a connection's bad `first`, `last` or cursor in its own words, without a code.
+    const hint = /cursor/i.test(located.originalError.message)
+      ? "; pass the endCursor (or an edge's cursor) of a previous page of this list, or leave after and before out"
+      : "";
+    return createGraphQLError(`${located.originalError.message}${hint}.`, {
+      nodes: located.nodes,
+      path: located.path,
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+  }
   const fromGraphQL = !located.originalError || located.originalError.name === "GraphQLError";
   if (fromGraphQL && located.message !== undefined && located.extensions && !located.extensions.code) {
     return createGraphQLError(located.message, {

@@ -50,7 +50,10 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: false,
     pageInfoTypeOptions: { description: "Where a page sits in a forward-paged list." },
     hasNextPageFieldOptions: { description: "Whether another page follows; pass endCursor as `after` to read it." },
-    hasPreviousPageFieldOptions: { description: "Always false: lists here are paged forwards only." },
+    hasPreviousPageFieldOptions: {
+      description:
+        "Whether items come before this page. The history lists (pulls, inferenceRuns) also page backwards with last and before; searchModels pages forwards only.",
+    },
     startCursorFieldOptions: { description: "The cursor of the page's first edge." },
     endCursorFieldOptions: { description: "The cursor of the page's last edge; pass it as `after` for the next page." },
     cursorFieldOptions: { description: "Pass as `after` to continue after this edge." },

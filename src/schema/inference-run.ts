@@ -6,6 +6,7 @@ import { builder } from "./builder.js";
 import { ErrorCodeEnum } from "./error-code.js";
 import { ExecutionProviderChoiceEnum, ExecutionProviderEnum } from "./execution-provider.js";
 import { TensorElementTypeEnum } from "./model.js";
+import { checkPageSize, MAX_HISTORY_PAGE } from "./page-size.js";
 
 const InferenceRunStatusEnum = builder.enumType("InferenceRunStatus", {
   description: "How an inference call ended.",
@@ -85,14 +86,18 @@ builder.queryField("inferenceRuns", (t) =>
     {
       type: InferenceRunObject,
       cursor: "id",
+      defaultSize: 20,
+      maxSize: MAX_HISTORY_PAGE,
       description: "Inference history, newest first.",
       args: {
         model: t.arg.string({
           description: "Only runs of this model reference (of any revision unless it names one).",
         }),
       },
-      resolve: (query, _root, args, { services }) =>
-        services.inference.history.find(query, args.model ? parseModelRef(args.model) : null),
+      resolve: (query, _root, args, { services }) => {
+        checkPageSize(args);
+        return services.inference.history.find(query, args.model ? parseModelRef(args.model) : null);
+      },
     },
     { name: "InferenceRunConnection", description: "A page of inference history." },
     { name: "InferenceRunEdge", description: "One inference run and the cursor after it." },

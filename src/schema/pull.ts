@@ -5,6 +5,7 @@ import { DEFAULT_PATTERNS } from "../services/pulls/file-selection.js";
 import { builder } from "./builder.js";
 import { ErrorCodeEnum } from "./error-code.js";
 import { gatewayErrors } from "./gateway-error.js";
+import { checkPageSize, MAX_HISTORY_PAGE } from "./page-size.js";
 
 const STATUS_DESCRIPTIONS: Record<PullStatus, string> = {
   QUEUED: "Accepted; its transfers have not started.",
@@ -157,7 +158,7 @@ builder.queryFields((t) => ({
       type: "Pull",
       cursor: "id",
       defaultSize: 20,
-      maxSize: 100,
+      maxSize: MAX_HISTORY_PAGE,
       description: "The pull history, newest first.",
       args: {
         status: t.arg({ type: PullStatusEnum, description: "Only pulls in this state." }),
@@ -166,8 +167,14 @@ builder.queryFields((t) => ({
           description: "Only pulls of the model with this id (with `registry`, of one registry).",
         }),
       },
-      resolve: (query, _root, args, { services }) =>
-        services.pulls.history.list(query, { status: args.status, registry: args.registry, modelId: args.model }),
+      resolve: (query, _root, args, { services }) => {
+        checkPageSize(args);
+        return services.pulls.history.list(query, {
+          status: args.status,
+          registry: args.registry,
+          modelId: args.model,
+        });
+      },
     },
     { name: "PullConnection", description: "A page of the pull history." },
     { name: "PullEdge", description: "One pull and the cursor after it." },
