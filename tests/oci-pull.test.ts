@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, readlink, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, readlink, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -12,7 +12,7 @@ import { ONNX_GRAPH, ollamaModel, onnxArtifact } from "./helpers/oci-models.js";
 import { digestOf, type Pushed } from "./helpers/oci-push.js";
 import { type OciSetup, startGatewayWith, startOciSetup } from "./helpers/oci-setup.js";
 import { pullToEnd } from "./helpers/pulls.js";
-import { runOk } from "./helpers/run-inference.js";
+import { runInference, runOk } from "./helpers/run-inference.js";
 import type { TestApp } from "./helpers/test-app.js";
 
 const hex = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
@@ -101,6 +101,20 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
     expect(result.outputs).toEqual([
       { name: "doubled", elementType: "FLOAT32", shape: [2, 3], data: [2, 4, 6, 8, 10, 12], base64: null },
     ]);
+  });
+
+  it("refuses to run a GGUF model with UNSUPPORTED_MODEL_FORMAT, before pulling its weights", async () => {
+    gateway = await ollamaGateway();
+
+    const refused = await runInference(gateway, {
+      model: "ollama:tinyllama@1b",
+      inputs: [{ name: "x", elementType: "FLOAT32", shape: [1], data: [1] }],
+    });
+    const cache = await readdir(join(gateway.dataDir, "cache")).catch(() => []);
+
+    expect(refused).toMatchObject({ __typename: "GatewayError", code: "UNSUPPORTED_MODEL_FORMAT" });
+    expect(refused.__typename === "GatewayError" && refused.message).toMatch(/is a GGUF model; runInference runs ONNX/);
+    expect(cache).toEqual([]);
   });
 
   it("exports a pulled Ollama model into Ollama's layout: the manifest by name and tag, each blob hard-linked", async () => {
