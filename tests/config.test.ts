@@ -186,6 +186,23 @@ describe("configuration", () => {
     expect(() => loadConfig({ REGISTRIES_FILE: file })).toThrow(message);
   });
 
+  it.each([
+    ["a repeated key", "same-key-0123456789=read,same-key-0123456789=admin", /entry 2 repeats the key of entry 1/],
+    ["two = in one entry", "a-key-0123456789abcd=read=admin", /entry 1 must be <key>=<scope>/],
+  ])("refuses GATEWAY_API_KEYS with %s, without echoing it", (_case, keys, message) => {
+    expect(() => loadConfig({ GATEWAY_API_KEYS: keys })).toThrow(message);
+    expect(() => loadConfig({ GATEWAY_API_KEYS: keys })).not.toThrow(/0123456789/);
+  });
+
+  it.each([
+    ["CORS_ORIGINS", "*", /each origin must be scheme:\/\/host\[:port\]/],
+    ["CORS_ORIGINS", "https://ui.example/path", /each origin must be scheme:\/\/host\[:port\]/],
+    ["TRUSTED_PROXIES", "not-an-address", /each proxy must be an IP address, a CIDR range/],
+    ["PUBLIC_HOSTS", "host.example:8080", /each host must be a host name or an address, without a port/],
+  ])("refuses %s=%s", (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
   it("never echoes a secret in a configuration error", () => {
     expect(() => loadConfig({ HF_TOKEN: "hf_secret", GATEWAY_API_KEYS: "short" })).toThrow(
       /GATEWAY_API_KEYS=\[redacted\]/,

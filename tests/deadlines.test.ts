@@ -1,6 +1,8 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RegistrySet } from "../src/registries/registry-set.js";
+import { FakeRegistry, fakeModels } from "./helpers/fake-registry.js";
 import { startTestApp, type TestApp } from "./helpers/test-app.js";
 
 const TIMEOUT_MS = 3000;
@@ -105,6 +107,44 @@ describe("a registry that is down", () => {
     } finally {
       await down.close();
       await new Promise((resolve) => resetting.close(resolve));
+    }
+  });
+});
+
+describe("a client that goes away", () => {
+  it("is CANCELLED, not a registry failure: the registry stays healthy and the run is recorded as cancelled", async () => {
+    const slow = new FakeRegistry("slow", fakeModels("slow", 3), { delayMs: 1500 });
+    const cut = await startTestApp({ registries: new RegistrySet([slow]) });
+    try {
+      const leave = async (query: string) => {
+        const controller = new AbortController();
+        const request = fetch(`${cut.url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query }),
+          signal: controller.signal,
+        }).catch(() => undefined);
+        await sleep(300);
+        controller.abort();
+        await request;
+      };
+
+      await leave('{ searchModels(query: "slow") { edges { cursor } } }');
+      await leave('mutation { runInference(input: { model: "slow:slow-model-001", inputs: [] }) { __typename } }');
+      await sleep(1500); // the registry's answers arrive after the clients left
+      const { data } = await cut.graphql<{
+        registries: Array<{ name: string; status: string; lastError: string | null }>;
+        inferenceRuns: { edges: Array<{ node: { status: string; errorCode: string } }> };
+      }>("{ registries { name status lastError } inferenceRuns { edges { node { status errorCode } } } }");
+      const metrics = await (await fetch(`${cut.url}/metrics`)).text();
+
+      expect(data?.registries.find((registry) => registry.name === "slow")?.status).not.toBe("UNREACHABLE");
+      expect(data?.inferenceRuns.edges.map((edge) => edge.node)).toEqual([
+        { status: "CANCELLED", errorCode: "CANCELLED" },
+      ]);
+      expect(metrics).not.toMatch(/^gateway_registry_failures_total\{registry="slow"/m);
+    } finally {
+      await cut.close();
     }
   });
 });

@@ -106,4 +106,18 @@ describe("body size", () => {
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
   });
+
+  it("honours a MAX_BODY_BYTES above the HTTP library's own 25 MB default", async () => {
+    gateway = await startTestApp({ env: { MAX_BODY_BYTES: String(40 * 1024 * 1024) } });
+    const padded = JSON.stringify({ query: `{ registries { name } } #${"x".repeat(26 * 1024 * 1024)}` });
+
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: padded,
+    });
+
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+  });
 });

@@ -28,6 +28,17 @@ async function start(files: Record<string, Buffer>, options: { dataDir?: string;
   };
 }
 
+/** A small seeded generator (mulberry32): the same seed, the same cuts. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
 /** Names of the files in a model's blobs folder that are not verified blobs. */
 async function leftovers(gateway: TestApp): Promise<string[]> {
   const names = await readdir(join(gateway.dataDir, "cache", "models--fake--org--m", "blobs")).catch(() => []);
@@ -41,11 +52,14 @@ describe("a pull against a faulty file server", () => {
       files[`shard-${String(i).padStart(2, "0")}.onnx`] = seededBytes(40_000 + i * 7_919, 100 + i);
     const { gateway, registry, snapshot } = await start(files);
     const cuts = new Map<string, number[]>();
+    // Random, but reproducible: a failure names its seed; PULL_FAULTS_SEED replays it.
+    const seed = Number(process.env.PULL_FAULTS_SEED ?? Date.now() % 2 ** 31);
+    const random = seededRandom(seed);
     for (const [path, bytes] of Object.entries(files)) {
       // One to three cuts per file, each at a random offset of its response's body (a resumed
       // response starts where the last one broke off); together they stay short of the whole file.
-      const offsets = Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () =>
-        Math.floor(Math.random() * bytes.length * 0.25),
+      const offsets = Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
+        Math.floor(random() * bytes.length * 0.25),
       );
       cuts.set(path, offsets);
       server?.fault(registry.filePath("org/m", path), { cutAfter: [...offsets] });
@@ -53,19 +67,20 @@ describe("a pull against a faulty file server", () => {
 
     const pull = await pullToEnd(gateway, "fake:org/m");
 
-    expect(pull.status).toBe("SUCCEEDED");
-    expect(pull.attempts).toBe(1 + [...cuts.values()].reduce((sum, offsets) => sum + offsets.length, 0));
+    const replay = `PULL_FAULTS_SEED=${seed}`;
+    expect(pull.status, replay).toBe("SUCCEEDED");
+    expect(pull.attempts, replay).toBe(1 + [...cuts.values()].reduce((sum, offsets) => sum + offsets.length, 0));
     for (const [path, bytes] of Object.entries(files)) {
-      expect(sha256(await readFile(join(snapshot, path))), path).toBe(sha256(bytes));
+      expect(sha256(await readFile(join(snapshot, path))), `${path} ${replay}`).toBe(sha256(bytes));
       const gets = server?.gets(registry.filePath("org/m", path)) ?? [];
-      expect(gets).toHaveLength((cuts.get(path)?.length ?? 0) + 1);
+      expect(gets, `${path} ${replay}`).toHaveLength((cuts.get(path)?.length ?? 0) + 1);
       // Every resume asked for exactly the bytes not yet received.
       let received = 0;
       for (const get of gets) {
-        expect(get.range, path).toBe(received === 0 ? null : `bytes=${received}-`);
+        expect(get.range, `${path} ${replay}`).toBe(received === 0 ? null : `bytes=${received}-`);
         received += get.bytesSent;
       }
-      expect(received).toBe(bytes.length);
+      expect(received, replay).toBe(bytes.length);
     }
     expect(await leftovers(gateway)).toEqual([]);
   });
@@ -155,5 +170,21 @@ describe("a pull against a faulty file server", () => {
     expect([doneA.files[0]?.status, doneB.files[0]?.status]).toEqual(["VERIFIED", "CACHED"]);
     expect(server?.gets(path)).toHaveLength(1);
     expect(await readFile(join(first.snapshot, "model.onnx"))).toEqual(files["model.onnx"]);
+  });
+
+  it("fails at once, saying it once, when the file's host does not resolve (an offline gateway)", async () => {
+    const registry = new FakePullRegistry("fake", "http://files.gateway-test.invalid").add("org/m", {
+      "model.onnx": seededBytes(1000, 3),
+    });
+    const gateway = await startTestApp({ registries: new RegistrySet([registry]) });
+    gateways.push(gateway);
+
+    const pull = await pullToEnd(gateway, "fake:org/m");
+
+    expect(pull).toMatchObject({ status: "FAILED", errorCode: "REGISTRY_UNAVAILABLE", attempts: 1 });
+    expect(pull.errorMessage).toMatch(
+      /^Registry fake is unavailable: the download of model\.onnx failed: the host name does not resolve/,
+    );
+    expect(pull.errorMessage?.match(/unavailable/g)).toHaveLength(1);
   });
 });

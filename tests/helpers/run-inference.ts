@@ -3,7 +3,7 @@ import type { TestApp } from "./test-app.js";
 export const RUN_INFERENCE = `mutation Run($input: RunInferenceInput!) {
   runInference(input: $input) {
     __typename
-    ... on GatewayError { code message field ref: modelRef registry: registryName }
+    ... on GatewayError { code message field retryAfterSeconds ref: modelRef registry: registryName }
     ... on InferenceResult {
       runId model file fileSha256 provider sessionReused
       providersTried { provider used reason }

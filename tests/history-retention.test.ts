@@ -1,0 +1,37 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { copyTemplateDatabase, startTestApp, type TestApp } from "./helpers/test-app.js";
+
+let gateway: TestApp | undefined;
+let dataDir: string | undefined;
+afterEach(async () => {
+  await gateway?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+const run = (id: string, daysAgo: number) => ({
+  id,
+  ref: "local:mlp-classifier",
+  registry: "local",
+  modelId: "mlp-classifier",
+  requestedProvider: "AUTO",
+  status: "SUCCEEDED",
+  inputs: [],
+  outputs: [],
+  createdAt: new Date(Date.now() - daysAgo * 24 * 3600 * 1000),
+});
+
+it("deletes inference runs older than INFERENCE_HISTORY_DAYS when it starts, and keeps the recent ones", async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "gateway-retention-"));
+  await copyTemplateDatabase(dataDir);
+  const first = await startTestApp({ dataDir });
+  await first.app.services.db.inferenceRun.createMany({ data: [run("old", 10), run("recent", 2)] });
+  await first.close();
+
+  gateway = await startTestApp({ dataDir, env: { INFERENCE_HISTORY_DAYS: "7" } });
+  await expect
+    .poll(async () => (await gateway?.app.services.db.inferenceRun.findMany())?.map((r) => r.id))
+    .toEqual(["recent"]);
+});
