@@ -24,7 +24,8 @@ const FORWARDING_HEADERS = ["forwarded", "x-forwarded-for", "x-real-ip"];
  * - its Host must be one of the gateway's names when it is keyless or PUBLIC_HOSTS is set, so a
  *   DNS-rebinding page (evil.example resolving to 127.0.0.1) cannot reach a local gateway;
  * - forwarding headers count only from TRUSTED_PROXIES; a keyless gateway refuses forwarded
- *   requests from anyone else, so a reverse proxy on the same host cannot expose it;
+ *   requests from anyone else, so a reverse proxy on the same host cannot expose it (with keys,
+ *   such headers are ignored and the peer counts as the client);
  * - a keyless gateway answers loopback clients only (after the trusted proxies' word);
  * - a browser request from another origin is refused unless CORS_ORIGINS lists it.
  * The client's address it settles on is left in the server context for rate limits and logs.
@@ -45,7 +46,8 @@ export function clientGuard(options: ClientGuardOptions): Plugin<Record<string, 
       }
       const req = serverContext.req;
       if (req) {
-        const client = clientOf(req, trust);
+        // With keys, forwarding headers no trusted proxy vouches for are ignored: the peer is the client.
+        const client = clientOf(req, trust) ?? (options.keyless ? null : (req.socket.remoteAddress ?? ""));
         if (client === null) {
           return refuse("Forwarded requests are accepted only from the proxies TRUSTED_PROXIES names.");
         }

@@ -17,8 +17,10 @@ export function requestObserver(logger: Logger, metrics: Metrics): Plugin<Gatewa
     onParams({ request, params }) {
       const entry = factsOf(request);
       if (!entry) return;
-      entry.operationName = params.operationName ?? null;
-      entry.operation = /^\s*(mutation|subscription)\b/.exec(params.query ?? "")?.[1] ?? "query";
+      entry.operationName = typeof params.operationName === "string" ? params.operationName : null;
+      // A hostile body may send anything as `query`; only a string can name an operation.
+      const query = typeof params.query === "string" ? params.query : "";
+      entry.operation = /^\s*(mutation|subscription)\b/.exec(query)?.[1] ?? "query";
     },
     onExecute({ args, executeFn, setExecuteFn }) {
       const context = args.contextValue as GatewayContext & { request: Request };
