@@ -2,6 +2,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { CacheStore } from "./cache/cache-store.js";
 import type { Config } from "./config.js";
 import type { Services } from "./context.js";
+import { ArtifactIndex } from "./db/artifact-index.js";
 import { openDatabase } from "./db/client.js";
 import { DatabaseHealth } from "./db/database-health.js";
 import { databaseFile } from "./db/database-url.js";
@@ -17,6 +18,7 @@ import { createRegistries } from "./registries/index.js";
 import type { RegistrySet } from "./registries/registry-set.js";
 import { MutationRateLimiter } from "./security/mutation-rate-limit.js";
 import { createGateway, type Gateway } from "./server.js";
+import { Artifacts } from "./services/artifacts.js";
 import { Catalog } from "./services/catalog.js";
 import { FederatedSearch } from "./services/federated-search.js";
 import { keepHistoryFor } from "./services/history-retention.js";
@@ -63,7 +65,8 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const calls = new RegistryCalls(monitor, metrics, logger, config.registries.timeoutMs);
   const engine = new InferenceEngine({ ...config.inference, ortLogLevel: ortLogLevel(config.logLevel) });
   const store = new CacheStore(config.pulls.cacheDir);
-  const pulls = new PullService({ db, registries, calls, store, logger, metrics, ...config.pulls });
+  const artifacts = new ArtifactIndex(db);
+  const pulls = new PullService({ db, artifacts, registries, calls, store, logger, metrics, ...config.pulls });
   const interrupted = await pulls.recover();
   if (interrupted > 0) {
     logger.warn({ interrupted }, "pulls cut off by the last shutdown are INTERRUPTED; pulling again resumes them");
@@ -94,6 +97,7 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     }),
     pulls,
     cache,
+    artifacts: new Artifacts(artifacts, store),
   };
   return {
     gateway: createGateway(services, config),

@@ -7,6 +7,7 @@ import { factsOf } from "./observability/request-scope.js";
 import type { RegistrySet } from "./registries/registry-set.js";
 import { type Caller, identify } from "./security/identify.js";
 import type { MutationRateLimiter } from "./security/mutation-rate-limit.js";
+import type { Artifacts } from "./services/artifacts.js";
 import type { Catalog } from "./services/catalog.js";
 import type { FederatedSearch } from "./services/federated-search.js";
 import type { InferenceService } from "./services/inference.js";
@@ -33,6 +34,8 @@ export interface Services {
   pulls: PullService;
   /** The model cache: `localFile` gives inference a cached file's path. */
   cache: ModelCache;
+  /** Files known by sha256 across registries. */
+  artifacts: Artifacts;
 }
 
 /**

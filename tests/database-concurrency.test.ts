@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { expect, inject, it } from "vitest";
 import { openDatabase } from "../src/db/client.js";
 import { databaseUrl } from "../src/db/database-url.js";
+import { cleanEnv } from "./helpers/clean-env.js";
 
 const PROCESSES = 5;
 const WRITERS_PER_PROCESS = 10;
@@ -23,13 +24,12 @@ it(
       const outputs = await Promise.all(
         Array.from({ length: PROCESSES }, (_, index) =>
           promisify(execFile)(tsx, [join(import.meta.dirname, "helpers/db-writer.ts")], {
-            env: {
-              ...process.env,
+            env: cleanEnv({
               DATA_DIR: dataDir,
               PROCESS_INDEX: String(index),
               WRITERS: String(WRITERS_PER_PROCESS),
               DEADLINE: String(deadline),
-            },
+            }),
           }),
         ),
       );
@@ -47,6 +47,13 @@ it(
       expect(runs).toBe(total("inferenceRuns"));
       expect(models).toBe(PROCESSES * WRITERS_PER_PROCESS);
       expect(total("modelUpserts")).toBeGreaterThan(0);
+      // Contention, not turns: every process wrote each kind of row, and all wrote at the same time.
+      for (const report of reports) {
+        expect(Object.values(report.counts).every((count) => (count as number) > 0)).toBe(true);
+      }
+      const latestStart = Math.max(...reports.map((report) => report.firstWriteAt));
+      const earliestEnd = Math.min(...reports.map((report) => report.lastWriteAt));
+      expect(latestStart).toBeLessThan(earliestEnd);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -121,6 +121,18 @@ describe("pulling from Kaggle", () => {
     expect(asked.length).toBeGreaterThanOrEqual(2);
   });
 
+  it("checks the storage's own md5 (x-goog-hash): bytes damaged on the way fail INTEGRITY_ERROR, keeping nothing", async () => {
+    setup = await startKaggleGateway({ models: [MOBILENET] });
+    setup.kaggle.storage.corruptNext();
+
+    const pull = await pullToEnd(setup.gateway, REF, { files: ["1.tflite"] });
+
+    expect(pull).toMatchObject({ status: "FAILED", errorCode: "INTEGRITY_ERROR" });
+    expect(pull.errorMessage).toMatch(
+      /1\.tflite of kaggle:.* failed verification \(md5 \S+ where the storage states \S+\)/,
+    );
+  });
+
   it("fails the pull with INTEGRITY_ERROR when the storage's bytes are not the size Kaggle lists, keeping nothing", async () => {
     setup = await startKaggleGateway({ models: [MOBILENET] });
     const listed = { files: [{ name: "1.tflite", size: WEIGHTS.length + 1 }], nextPageToken: "" };

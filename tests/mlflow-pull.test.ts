@@ -103,4 +103,28 @@ describe("pulling from an MLflow registry", () => {
       },
     ]);
   });
+
+  it("holds a version to the sha256 its first pull computed: bytes changed under it fail INTEGRITY_ERROR", async () => {
+    setup = await startMlflowGateway({ models: [IRIS], token: "mlflow-token-1" }, TOKEN);
+    const first = await pullToEnd(setup.gateway, "mlflow:Iris%20Classifier@2", { files: ["*.onnx"] });
+
+    // Same name, same version, same size: one byte differs.
+    const tampered = Uint8Array.from(IRIS_ONNX);
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 0xff;
+    setup.mlflow.setModel({
+      ...IRIS,
+      versions: IRIS.versions?.map((version) =>
+        version.version === 2 ? { ...version, files: { ...version.files, "model.onnx": tampered } } : version,
+      ),
+    });
+    const second = await pullToEnd(setup.gateway, "mlflow:Iris%20Classifier@2", { files: ["*.onnx"], force: true });
+
+    expect(first.files[0]).toMatchObject({
+      path: "model.onnx",
+      status: "VERIFIED",
+      sha256: sha256(Buffer.from(IRIS_ONNX)),
+    });
+    expect(second).toMatchObject({ status: "FAILED", errorCode: "INTEGRITY_ERROR" });
+    expect(second.errorMessage).toMatch(`where ${sha256(Buffer.from(IRIS_ONNX))} was expected`);
+  });
 });

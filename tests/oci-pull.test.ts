@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { exportToOllama } from "../scripts/ollama-export.js";
 import { parseModelRef } from "../src/model-ref.js";
+import { cleanEnv } from "./helpers/clean-env.js";
 import { dockerRegistryInstalled, needsDockerRegistry } from "./helpers/docker-registry.js";
 import { ONNX_GRAPH, ollamaModel, onnxArtifact } from "./helpers/oci-models.js";
 import { digestOf, type Pushed } from "./helpers/oci-push.js";
@@ -151,12 +152,11 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
     gateway = await ollamaGateway();
     await pullToEnd(gateway, "ollama:tinyllama@1b");
     const to = await mkdtemp(join(tmpdir(), "ollama-models-"));
-    const env = {
-      ...process.env,
+    const env = cleanEnv({
       DATA_DIR: gateway.dataDir,
       REGISTRIES: "local,ollama",
       OLLAMA_REGISTRY: "https://registry.ollama.ai",
-    };
+    });
     const run = (...args: string[]) =>
       promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/ollama-export.ts", ...args], { env }).catch(
         (error: { stderr: string; code: number }) => ({ stdout: "", stderr: error.stderr, code: error.code }),

@@ -43,20 +43,26 @@ export class CacheStore {
     return stats?.isFile() ? stats.size : null;
   }
 
+  /** Where a verified blob with this sha256 lies in the cache, in any model's folder; null when none holds it. */
+  async findBlob(sha256: string, except?: ModelDir): Promise<string | null> {
+    for (const name of await this.modelFolders()) {
+      const path = join(this.root, name, "blobs", sha256);
+      if (path !== except?.blob(sha256) && (await stat(path).catch(() => null))?.isFile()) return path;
+    }
+    return null;
+  }
+
   /** Makes a blob another model already holds this model's too (a hard link: stored once). */
   async adoptBlob(dir: ModelDir, sha256: string): Promise<boolean> {
+    const source = await this.findBlob(sha256, dir);
+    if (source === null) return false;
     const target = dir.blob(sha256);
-    for (const name of await this.modelFolders()) {
-      const source = join(this.root, name, "blobs", sha256);
-      if (source === target || !(await stat(source).catch(() => null))?.isFile()) continue;
-      await mkdir(dir.blobsDir, { recursive: true });
-      const temp = tempName(target);
-      // Hard links need one filesystem; CACHE_DIR is one folder, but fall back to a copy anyway.
-      await link(source, temp).catch(() => copyFile(source, temp));
-      await rename(temp, target);
-      return true;
-    }
-    return false;
+    await mkdir(dir.blobsDir, { recursive: true });
+    const temp = tempName(target);
+    // Hard links need one filesystem; CACHE_DIR is one folder, but fall back to a copy anyway.
+    await link(source, temp).catch(() => copyFile(source, temp));
+    await rename(temp, target);
+    return true;
   }
 
   /** Moves a verified partial file into place as the blob named by its sha256. */

@@ -11,6 +11,12 @@ export type PullFileStatus = (typeof PULL_FILE_STATUSES)[number];
 
 export type PullWithFiles = Pull & { files: PullFile[] };
 
+/** A place a file's bytes came from: a file of a model at its resolved revision. */
+export interface FileSource {
+  ref: string;
+  path: string;
+}
+
 export interface NewPull {
   ref: string;
   registry: string;
@@ -41,7 +47,7 @@ export interface PullOutcome {
   errorCode?: string | null;
   errorMessage?: string | null;
   /** Each file's state at the end, so a stopped pull's files show the bytes they kept. */
-  files?: ReadonlyArray<{ path: string; status: PullFileStatus; bytesDone: number }>;
+  files?: ReadonlyArray<{ path: string; status: PullFileStatus; bytesDone: number; sources: readonly FileSource[] }>;
 }
 
 /** Whether a QUEUED or RUNNING pull's owner is gone: dead on this host, or silent past its lease. */
@@ -59,6 +65,7 @@ export interface PullFilter {
 }
 
 const big = (value: number | null) => (value === null ? null : BigInt(value));
+const asJson = (sources: readonly FileSource[]) => sources.map(({ ref, path }) => ({ ref, path }));
 
 /** The pull history in SQLite: one Pull row per pull, one PullFile row per file. */
 export class PullStore {
@@ -143,7 +150,13 @@ export class PullStore {
   async updateFile(
     id: string,
     path: string,
-    data: { status: PullFileStatus; bytesDone?: number; sizeBytes?: number; sha256?: string },
+    data: {
+      status: PullFileStatus;
+      bytesDone?: number;
+      sizeBytes?: number;
+      sha256?: string;
+      sources?: readonly FileSource[];
+    },
   ): Promise<void> {
     await this.db.pullFile.update({
       where: { pullId_path: { pullId: id, path } },
@@ -152,6 +165,7 @@ export class PullStore {
         ...(data.bytesDone === undefined ? {} : { bytesDone: BigInt(data.bytesDone) }),
         ...(data.sizeBytes === undefined ? {} : { sizeBytes: BigInt(data.sizeBytes) }),
         ...(data.sha256 === undefined ? {} : { sha256: data.sha256 }),
+        ...(data.sources === undefined ? {} : { sources: asJson(data.sources) }),
       },
     });
   }
@@ -176,7 +190,7 @@ export class PullStore {
       ...files.map((file) =>
         this.db.pullFile.update({
           where: { pullId_path: { pullId: id, path: file.path } },
-          data: { status: file.status, bytesDone: BigInt(file.bytesDone) },
+          data: { status: file.status, bytesDone: BigInt(file.bytesDone), sources: asJson(file.sources) },
         }),
       ),
     ]);

@@ -15,6 +15,11 @@ export interface DownloadOptions {
   onProgress(bytes: number): void;
   /** An attempt failed and another follows (a dropped connection, a server error). */
   onRetry(error: GatewayError): void;
+  /**
+   * Another source of the same bytes, once `error` made the current one fail (a 5xx, a reset, a
+   * stall, a refusal); null when there is none. The download resumes from it where it stopped.
+   */
+  failover?(error: GatewayError): Promise<FileDownload | null>;
 }
 
 /** A verified download, still in its partial file. */
@@ -38,27 +43,39 @@ const MAX_BACKOFF_MS = 5_000;
  */
 export async function downloadFile(
   subject: DownloadSubject,
-  source: FileDownload,
+  first: FileDownload,
   partial: PartialFile,
   options: DownloadOptions,
 ): Promise<DownloadedFile> {
   const { signal, onRetry } = options;
+  let source = first;
   let expectedSize = source.sizeBytes;
   let failures = 0;
+  /** The storage's own md5 of the whole object (x-goog-hash), when it sent one. */
+  let storageMd5: string | null = null;
   for (let attempt = 1; ; attempt++) {
     const offset = await partial.prepare();
     options.onProgress(offset);
     if (expectedSize !== null && offset > expectedSize) await partial.remove();
-    else if (expectedSize !== null && offset === expectedSize) return verify(subject, source, partial);
+    else if (expectedSize !== null && offset === expectedSize) return verify(subject, source, partial, storageMd5);
     else {
       try {
-        const total = await transfer(subject, source, partial, offset, options);
-        expectedSize ??= total;
-        if (expectedSize === null || partial.size === expectedSize) return verify(subject, source, partial);
+        const sent = await transfer(subject, source, partial, offset, options);
+        expectedSize ??= sent.total;
+        storageMd5 = sent.md5 ?? storageMd5;
+        if (expectedSize === null || partial.size === expectedSize) return verify(subject, source, partial, storageMd5);
         throw connectionFailure(`the connection closed after ${partial.size} of ${expectedSize} bytes`, subject);
       } catch (error) {
         const failure = failureOf(error, subject, signal);
         failures = partial.size > offset ? 1 : failures + 1;
+        // Bad bytes are never resumed elsewhere; any other failure may be another source's chance.
+        const next = failure.error instanceof IntegrityError ? null : await options.failover?.(failure.error);
+        if (next) {
+          source = { ...next, sizeBytes: next.sizeBytes ?? first.sizeBytes, sha256: first.sha256 };
+          failures = 0;
+          onRetry(failure.error);
+          continue;
+        }
         if (failure.retryAfterMs === null) throw failure.error;
         if (failures > MAX_FAILURES_WITHOUT_PROGRESS || attempt >= MAX_ATTEMPTS) {
           throw new GatewayError(
@@ -82,7 +99,7 @@ async function transfer(
   partial: PartialFile,
   offset: number,
   { signal, stallTimeoutMs, onProgress }: DownloadOptions,
-): Promise<number | null> {
+): Promise<{ total: number | null; md5: string | null }> {
   const writer = await partial.writer(onProgress);
   try {
     const response = await httpGet({
@@ -117,7 +134,7 @@ async function transfer(
     writer.maxBytes = source.sizeBytes ?? total;
     writer.tooLarge = () => integrityError(subject, `the server sent more than the ${writer.maxBytes} bytes expected`);
     await writeBody(response, writer);
-    return total;
+    return { total, md5: storageMd5Of(response) };
   } finally {
     writer.destroy();
   }
@@ -146,15 +163,25 @@ function writeBody(body: IncomingMessage, sink: Writable): Promise<void> {
   });
 }
 
-async function verify(subject: DownloadSubject, source: FileDownload, partial: PartialFile): Promise<DownloadedFile> {
+async function verify(
+  subject: DownloadSubject,
+  source: FileDownload,
+  partial: PartialFile,
+  storageMd5: string | null,
+): Promise<DownloadedFile> {
   const sizeBytes = partial.size;
   const sha256 = partial.digest();
+  // The storage's md5 (Google Cloud Storage's x-goog-hash) is checked with a second read of the
+  // file: it is only sent by registries that publish no sha256 (Kaggle), and it covers the whole object.
+  const md5 = storageMd5 === null ? null : await partial.md5();
   const mismatch =
     source.sizeBytes !== null && sizeBytes !== source.sizeBytes
       ? `${sizeBytes} bytes where ${source.sizeBytes} were expected`
       : source.sha256 !== null && sha256 !== source.sha256.toLowerCase()
         ? `sha256 ${sha256} where ${source.sha256} was expected`
-        : null;
+        : md5 !== storageMd5
+          ? `md5 ${md5} where the storage states ${storageMd5}`
+          : null;
   if (mismatch) {
     await partial.remove();
     throw integrityError(subject, mismatch);
@@ -181,6 +208,14 @@ function failureOf(error: unknown, subject: DownloadSubject, signal: AbortSignal
 
 function backoff(failures: number): number {
   return Math.min(MAX_BACKOFF_MS, BACKOFF_MS * 2 ** (failures - 1));
+}
+
+/** The md5 of the whole object a storage states in `x-goog-hash: crc32c=…,md5=<base64>`, as base64. */
+function storageMd5Of(response: IncomingMessage): string | null {
+  const header = response.headers["x-goog-hash"];
+  const values = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",");
+  const md5 = values.map((value) => value.trim()).find((value) => value.startsWith("md5="));
+  return md5 ? md5.slice("md5=".length) : null;
 }
 
 function rangeStart(response: IncomingMessage): number | null {

@@ -46,6 +46,13 @@ export class PartialFile {
     return this.hash.copy().digest("hex");
   }
 
+  /** The file's md5 in base64, read back from disk (for storages that state one). */
+  async md5(): Promise<string> {
+    const hash = createHash("md5");
+    await pipeline(createReadStream(this.path), hash);
+    return hash.digest("base64");
+  }
+
   /**
    * Opens the file for appending. Open it before asking for the bytes: a body can only be read
    * from the moment it arrives, or the bytes before a dropped connection are lost with it.

@@ -1,11 +1,20 @@
 import pLimit, { type LimitFunction } from "p-limit";
 
+/** Where a transfer's bytes come from: a file of a model (the same bytes may be in several). */
+export interface TransferSource {
+  /** The model reference, at the resolved revision. */
+  ref: string;
+  path: string;
+}
+
 /** What one waiter on a transfer hears while it runs. */
 export interface TransferListener {
   /** Bytes of the file on disk so far. */
   onProgress(bytes: number): void;
   /** An attempt failed and the transfer tries again. */
   onRetry(error: Error): void;
+  /** The transfer (re)starts from this source: its first, or another after a failover. */
+  onSource(source: TransferSource): void;
 }
 
 export type TransferTask<T> = (signal: AbortSignal, events: TransferListener) => Promise<T>;
@@ -76,6 +85,9 @@ export class SharedTransfers {
       },
       onRetry(error) {
         for (const listener of listeners) listener.onRetry(error);
+      },
+      onSource(source) {
+        for (const listener of listeners) listener.onSource(source);
       },
     };
     transfer.result = this.limit(() => {

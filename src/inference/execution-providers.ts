@@ -1,6 +1,6 @@
 import ort from "onnxruntime-node";
 import { EXECUTION_PROVIDER_NAMES, type ExecutionProviderName } from "../config.js";
-import { vulkanLoaderMissing } from "./vulkan-loader.js";
+import { missingPrerequisite } from "./provider-prerequisites.js";
 import type { WorkerPool } from "./worker-pool.js";
 
 /** Whether a provider could set itself up on this machine, learnt once per process. */
@@ -53,7 +53,7 @@ export class ExecutionProviders {
         checkedAt: new Date(),
       };
     }
-    const missing = provider === "webgpu" ? await vulkanLoaderMissing() : null;
+    const missing = await missingPrerequisite(provider);
     if (missing) return { initialized: false, error: missing, checkedAt: new Date() };
     try {
       await this.pool.call(0, "probe", { provider });

@@ -12,6 +12,7 @@ import "./pull.js";
 import "./model-pulls.js";
 import "./pull-progress.js";
 import "./cache.js";
+import "./artifact.js";
 
 /** The gateway's GraphQL schema (Pothos sorts its types, so the printed form is stable). */
 export const schema = builder.toSchema();

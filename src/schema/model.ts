@@ -6,6 +6,7 @@ import {
   type ElementType,
   type LanguageModelFacts,
   MODEL_FORMATS,
+  type ModelFile,
   type ModelFormat,
   type ModelInfo,
   type ModelRegistration,
@@ -72,7 +73,10 @@ const TensorSpecObject = builder.objectRef<TensorSpec>("TensorSpec").implement({
   }),
 });
 
-const ModelFileObject = builder.objectRef<ModelLookup["info"]["files"][number]>("ModelFile").implement({
+/** A file of a model, with the model it belongs to (so `alsoAt` can leave that one out). */
+export type ModelFileView = ModelFile & { owner: { registry: string; id: string } };
+
+export const ModelFileObject = builder.objectRef<ModelFileView>("ModelFile").implement({
   description: "A file of a model as its registry lists it.",
   fields: (t) => ({
     path: t.exposeString("path", { description: "Path inside the model, with forward slashes." }),
@@ -252,7 +256,10 @@ export const ModelObject = builder.loadableObject("Model", {
       type: [ModelFileObject],
       nullable: true,
       description: "Its files with size and sha256.",
-      resolve: async (view, _args, ctx) => (await lookupOf(view, ctx)).info.files,
+      resolve: async (view, _args, ctx) => {
+        const { info } = await lookupOf(view, ctx);
+        return info.files.map((file) => ({ ...file, owner: { registry: info.registry, id: info.id } }));
+      },
     }),
     inputs: t.field({
       type: [TensorSpecObject],

@@ -1,4 +1,10 @@
-import { PULL_FILE_STATUSES, PULL_STATUSES, type PullFileStatus, type PullStatus } from "../db/pull-store.js";
+import {
+  type FileSource,
+  PULL_FILE_STATUSES,
+  PULL_STATUSES,
+  type PullFileStatus,
+  type PullStatus,
+} from "../db/pull-store.js";
 import type { ErrorCode } from "../errors.js";
 import { parseModelRef } from "../model-ref.js";
 import { DEFAULT_PATTERNS } from "../services/pulls/file-selection.js";
@@ -38,9 +44,24 @@ const PullFileStatusEnum = builder.enumType("PullFileStatus", {
   },
 });
 
+const FileSourceObject = builder.objectRef<FileSource>("FileSource").implement({
+  description: "Where a pulled file's bytes came from: a file of a model, in this or another registry.",
+  fields: (t) => ({
+    model: t.exposeString("ref", { description: "The model's reference at the revision its bytes came from." }),
+    path: t.exposeString("path", { description: "The file's path inside that model." }),
+  }),
+});
+
 builder.prismaObject("PullFile", {
   description: "One file of a pull, with its own progress.",
   fields: (t) => ({
+    sources: t.field({
+      type: [FileSourceObject],
+      description:
+        "Where its bytes came from, in order: its own registry, then any other holding the same sha256 that the download failed over to. Empty for a file found in the cache.",
+      resolve: (file, _args, { services }) =>
+        services.pulls.live(file.pullId)?.files.get(file.path)?.sources ?? (file.sources as unknown as FileSource[]),
+    }),
     path: t.exposeString("path", { description: "Path inside the model, with forward slashes." }),
     sizeBytes: t.field({
       type: "SafeInt",
@@ -98,6 +119,19 @@ export const PullObject = builder.prismaObject("Pull", {
       type: "SafeInt",
       description: "Bytes of all its files (those whose size the registry omits count once downloaded).",
       resolve: (pull, _args, { services }) => services.pulls.live(pull.id)?.bytesTotal ?? Number(pull.bytesTotal),
+    }),
+    bytesSkipped: t.field({
+      type: "SafeInt",
+      select: { files: { select: { status: true, sizeBytes: true } } },
+      description:
+        "Bytes of its files the cache already held, under this or any other model with the same sha256: linked into place, not downloaded.",
+      resolve: (pull, _args, { services }) => {
+        const live = services.pulls.live(pull.id);
+        const files = live
+          ? [...live.files.values()].map((file) => ({ status: file.status, size: file.sizeBytes ?? 0 }))
+          : pull.files.map((file) => ({ status: file.status, size: Number(file.sizeBytes ?? 0) }));
+        return files.filter((file) => file.status === "CACHED").reduce((sum, file) => sum + file.size, 0);
+      },
     }),
     bytesDone: t.field({
       type: "SafeInt",

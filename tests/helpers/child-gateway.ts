@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { cleanEnv } from "./clean-env.js";
 
 const childMain = join(import.meta.dirname, "pull-gateway-child.ts");
 
@@ -10,7 +11,7 @@ const childMain = join(import.meta.dirname, "pull-gateway-child.ts");
  */
 export function startChildGateway(env: Record<string, string>): { process: ChildProcess; url: Promise<string> } {
   const child = spawn(process.execPath, ["--import", "tsx", childMain], {
-    env: { ...process.env, ...env },
+    env: cleanEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -15,6 +15,13 @@ const db = await openDatabase(databaseUrl(process.env));
 const store = new ModelStore(db);
 const counts = { pullUpdates: 0, inferenceRuns: 0, modelUpserts: 0 };
 const errors: string[] = [];
+/** When this process's first and last writes landed (epoch ms), to show the processes overlapped. */
+const window = { firstWriteAt: Number.POSITIVE_INFINITY, lastWriteAt: 0 };
+const wrote = () => {
+  const now = Date.now();
+  window.firstWriteAt = Math.min(window.firstWriteAt, now);
+  window.lastWriteAt = Math.max(window.lastWriteAt, now);
+};
 
 async function writer(index: number) {
   const pullId = `pull-${process_}-${index}`;
@@ -26,6 +33,7 @@ async function writer(index: number) {
       if (step % 3 === 0) {
         await db.pull.update({ where: { id: pullId }, data: { bytesDone: { increment: 1 } } });
         counts.pullUpdates++;
+        wrote();
       } else if (step % 3 === 1) {
         await db.inferenceRun.create({
           data: {
@@ -40,10 +48,12 @@ async function writer(index: number) {
           },
         });
         counts.inferenceRuns++;
+        wrote();
       } else {
         const info = fakeModel(`p${process_}`, index, { downloads: step });
         await store.save([{ ref: { registry: info.registry, id: info.id, revision: null }, info }], new Date());
         counts.modelUpserts++;
+        wrote();
       }
     } catch (error) {
       errors.push(
@@ -57,5 +67,5 @@ async function writer(index: number) {
 }
 
 await Promise.all(Array.from({ length: writers }, (_, i) => writer(i)));
-console.log(JSON.stringify({ counts, errors: errors.slice(0, 5), errorCount: errors.length }));
+console.log(JSON.stringify({ counts, ...window, errors: errors.slice(0, 5), errorCount: errors.length }));
 await db.$disconnect();

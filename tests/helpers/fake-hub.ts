@@ -22,6 +22,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   authorization: string | null;
+  /** The Range header, when the client sent one. */
+  range: string | null;
 }
 
 /** A scripted answer, served instead of the real one. */
@@ -139,6 +141,7 @@ export class FakeHub {
       path: url.pathname,
       query: url.searchParams,
       authorization: req.headers.authorization ?? null,
+      range: req.headers.range ?? null,
     };
     this.requests.push(request);
     if (server === "hub" && this.delayMs > 0) {

@@ -24,6 +24,7 @@ export class FakeKaggleStorage {
   private server: Server | null = null;
   private origin = "";
   private dropAfter: number | null = null;
+  private corrupting = false;
 
   static async start(): Promise<FakeKaggleStorage> {
     const storage = new FakeKaggleStorage();
@@ -32,6 +33,13 @@ export class FakeKaggleStorage {
       storage.requests.push({ method: req.method ?? "GET", path: url.pathname, headers: req.headers });
       const answer = storage.answer(url, req.headers.range);
       res.writeHead(answer.status, answer.headers);
+      if (storage.corrupting && answer.status < 300 && typeof answer.body !== "string") {
+        // Damaged in transit: the body differs from the object its x-goog-hash describes.
+        storage.corrupting = false;
+        const damaged = Buffer.from(answer.body);
+        damaged[damaged.length >> 1] = (damaged[damaged.length >> 1] ?? 0) ^ 0xff;
+        answer.body = damaged;
+      }
       const cut = storage.dropAfter;
       if (cut !== null && answer.status < 300 && typeof answer.body !== "string") {
         storage.dropAfter = null;
@@ -56,6 +64,11 @@ export class FakeKaggleStorage {
     this.objects.set(path, content);
     const signature = createHmac("sha256", SECRET).update(path).digest("hex");
     return `${this.origin}${path}?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=3600&X-Goog-Signature=${signature}`;
+  }
+
+  /** The next download's body has one byte flipped, while its headers still describe the object. */
+  corruptNext(): void {
+    this.corrupting = true;
   }
 
   /** The next download breaks off after this many bytes of its body (a dropped connection). */

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import ort from "onnxruntime-node";
+import { missingPrerequisite } from "../../src/inference/provider-prerequisites.js";
 import type { RunnableElementType } from "../../src/inference/tensor-codec.js";
 import { buildOnnxModel } from "../../src/onnx/build-model.js";
 
@@ -36,4 +38,19 @@ export function directionClassifierPath(): string {
 export async function writeModelFile(dir: string, path: string, bytes: Uint8Array): Promise<void> {
   await mkdir(dirname(join(dir, path)), { recursive: true });
   await writeFile(join(dir, path), bytes);
+}
+
+/**
+ * Whether onnxruntime's WebGPU provider initialises on this machine (a GPU with a Vulkan driver):
+ * tests that assume it does not skip there. Without a Vulkan loader it is not even probed.
+ */
+export async function webgpuInitialises(): Promise<boolean> {
+  if (await missingPrerequisite("webgpu")) return false;
+  try {
+    const session = await ort.InferenceSession.create(typedModel("FLOAT32"), { executionProviders: ["webgpu"] });
+    await session.release();
+    return true;
+  } catch {
+    return false;
+  }
 }

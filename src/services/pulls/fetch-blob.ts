@@ -6,7 +6,7 @@ import type { ModelDir } from "../../cache/model-dir.js";
 import { downloadFile } from "../../download/download-file.js";
 import type { DownloadSubject } from "../../download/http-failure.js";
 import { PartialFile } from "../../download/partial-file.js";
-import type { TransferListener } from "../../download/shared-transfers.js";
+import type { TransferListener, TransferSource } from "../../download/shared-transfers.js";
 import type { FileDownload, ModelFile } from "../../registries/types.js";
 
 export interface BlobRequest {
@@ -19,7 +19,17 @@ export interface BlobRequest {
   force: boolean;
   /** PULL_STALL_TIMEOUT_MS. */
   stallTimeoutMs: number;
+  /** The file's own source, named for the pull's history. */
+  source: TransferSource;
   /** Asks the registry where to download the file; called only when a download is needed. */
+  resolve(signal: AbortSignal): Promise<FileDownload>;
+  /** Other places known to hold the same bytes, asked for only when the first source fails. */
+  alternatives(signal: AbortSignal): Promise<AlternativeSource[]>;
+}
+
+/** Another file with the same sha256, and how to ask its registry for a download of it. */
+export interface AlternativeSource {
+  source: TransferSource;
   resolve(signal: AbortSignal): Promise<FileDownload>;
 }
 
@@ -71,15 +81,44 @@ export async function fetchBlob(
     // Even with force, a partial download resumes: its bytes are verified with the rest at the end.
     const partial = new PartialFile(partialPath);
     const source = await request.resolve(signal);
+    events.onSource(request.source);
     const done = await downloadFile(
       request.subject,
       { ...source, sizeBytes: source.sizeBytes ?? file.sizeBytes, sha256: source.sha256 ?? file.sha256 },
       partial,
-      { signal, stallTimeoutMs: request.stallTimeoutMs, onProgress: events.onProgress, onRetry: events.onRetry },
+      {
+        signal,
+        stallTimeoutMs: request.stallTimeoutMs,
+        onProgress: events.onProgress,
+        onRetry: events.onRetry,
+        failover: failoverTo(request, signal, events),
+      },
     );
     await store.commitBlob(dir, partialPath, done.sha256);
     return { ...done, downloaded: true };
   } finally {
     await release();
   }
+}
+
+/**
+ * The next source of the same bytes each time one fails, in the order the index knows them; each
+ * is tried once. Only a file whose sha256 is known can fail over: the final check is what makes
+ * bytes from two places one file.
+ */
+function failoverTo(request: BlobRequest, signal: AbortSignal, events: TransferListener) {
+  let queue: AlternativeSource[] | null = null;
+  return async (): Promise<FileDownload | null> => {
+    if (!request.file.sha256) return null;
+    queue ??= await request.alternatives(signal).catch(() => []);
+    while (queue.length > 0) {
+      const next = queue.shift() as AlternativeSource;
+      const download = await next.resolve(signal).catch(() => null);
+      if (download) {
+        events.onSource(next.source);
+        return download;
+      }
+    }
+    return null;
+  };
 }

@@ -1,4 +1,5 @@
 import type { PullFileStatus, PullStatus, PullWithFiles } from "../../db/pull-store.js";
+import type { TransferSource } from "../../download/shared-transfers.js";
 import type { ErrorCode } from "../../errors.js";
 import { TransferRate } from "./transfer-rate.js";
 
@@ -23,6 +24,8 @@ export interface LiveFile {
   sizeBytes: number | null;
   bytesDone: number;
   status: PullFileStatus;
+  /** Where its bytes came from so far, in order. */
+  sources: TransferSource[];
 }
 
 export interface PullError {
@@ -80,6 +83,14 @@ export class PullJob {
     file.bytesDone = bytes;
     file.status = "DOWNLOADING";
     this.currentFile = path;
+  }
+
+  /** A file's transfer (re)started from this source. */
+  sourced(path: string, source: TransferSource): void {
+    const file = this.files.get(path);
+    if (file && !file.sources.some((known) => known.ref === source.ref && known.path === source.path)) {
+      file.sources.push(source);
+    }
   }
 
   /** A file is in place, with its size as it turned out. */

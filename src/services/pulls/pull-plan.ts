@@ -1,6 +1,7 @@
 import type { CacheStore } from "../../cache/cache-store.js";
 import type { ModelDir } from "../../cache/model-dir.js";
 import { safePathSegments, unsafePathReason } from "../../cache/safe-path.js";
+import type { ArtifactIndex } from "../../db/artifact-index.js";
 import { InsufficientStorage, IntegrityError, InvalidInput } from "../../errors.js";
 import { formatModelRef, type ModelRef } from "../../model-ref.js";
 import type { RegistrySet } from "../../registries/registry-set.js";
@@ -33,6 +34,7 @@ export interface PlanDeps {
   registries: RegistrySet;
   calls: RegistryCalls;
   store: CacheStore;
+  artifacts: ArtifactIndex;
 }
 
 /** The branch a reference without a revision names, as in the Hugging Face cache. */
@@ -64,8 +66,14 @@ export async function planPull(
   const listing = await deps.calls.run(manager, deps.calls.deadline(signal), (deadline) =>
     manager.listModelFiles(ref, deadline),
   );
+  // A registry that publishes no hash (MLflow, Kaggle) is held to the one an earlier pull of the
+  // same revision computed and verified: a file that changed under its version fails INTEGRITY_ERROR.
+  const verified = listing.files.some((file) => file.sha256 === null)
+    ? await deps.artifacts.verifiedHashes(ref.registry, ref.id, listing.revision)
+    : new Map<string, string>();
   const unique = new Map<string, ModelFile>();
-  for (const file of listing.files) {
+  for (const listed of listing.files) {
+    const file = { ...listed, sha256: listed.sha256 ?? verified.get(listed.path) ?? null };
     safePathSegments(manager.name, file.path);
     if (file.sha256 !== null && !SHA256.test(file.sha256)) {
       throw new IntegrityError(

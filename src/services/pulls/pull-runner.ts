@@ -1,19 +1,24 @@
 import { setMaxListeners } from "node:events";
 import type { CacheStore } from "../../cache/cache-store.js";
 import type { ModelDir } from "../../cache/model-dir.js";
+import type { ArtifactIndex } from "../../db/artifact-index.js";
 import type { PullStore } from "../../db/pull-store.js";
 import type { SharedTransfers } from "../../download/shared-transfers.js";
 import { GatewayError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { formatModelRef } from "../../model-ref.js";
 import type { Metrics } from "../../observability/metrics.js";
+import type { RegistrySet } from "../../registries/registry-set.js";
 import type { RegistryCalls } from "../registry-calls.js";
-import { blobKey, fetchBlob } from "./fetch-blob.js";
+import { type AlternativeSource, type BlobRequest, blobKey, fetchBlob } from "./fetch-blob.js";
 import type { PullError, PullJob, StopReason } from "./pull-job.js";
 import type { PlannedFile, PullPlan } from "./pull-plan.js";
 
 export interface RunDeps {
   store: CacheStore;
+  registries: RegistrySet;
+  /** Where else the same bytes are known to be, for a download whose source fails. */
+  artifacts: ArtifactIndex;
   pulls: PullStore;
   transfers: SharedTransfers;
   calls: RegistryCalls;
@@ -85,15 +90,17 @@ async function fetchFile(
 ): Promise<void> {
   const dir = plan.dir as ModelDir;
   const { manager } = plan;
-  const request = {
+  const request: BlobRequest = {
     dir,
     file,
     force,
     stallTimeoutMs: deps.stallTimeoutMs,
     revision: plan.snapshot,
     subject: { registry: manager.name, ref: formatModelRef(plan.ref), path: file.path },
+    source: { ref: formatModelRef(plan.pinned), path: file.path },
     resolve: (deadline: AbortSignal) =>
       deps.calls.run(manager, deps.calls.deadline(deadline), (s) => manager.resolveDownload(plan.pinned, file, s)),
+    alternatives: () => alternativeSources(deps, plan, file),
   };
   try {
     const outcome = await deps.transfers.run(
@@ -104,6 +111,7 @@ async function fetchFile(
         onRetry: () => {
           job.attempts++;
         },
+        onSource: (source) => job.sourced(file.path, source),
       },
       signal,
     );
@@ -118,6 +126,7 @@ async function fetchFile(
       bytesDone: outcome.sizeBytes,
       sizeBytes: outcome.sizeBytes,
       sha256: outcome.sha256,
+      sources: job.files.get(file.path)?.sources ?? [],
     });
   } catch (error) {
     if (!signal.aborted) {
@@ -146,10 +155,35 @@ async function finish(
       path,
       status: file.status === "DOWNLOADING" ? "PENDING" : file.status,
       bytesDone: file.bytesDone,
+      sources: file.sources,
     })),
   });
   job.status = status;
   job.error = error;
+}
+
+/**
+ * The other files known to hold a planned file's bytes (same sha256), in registries this gateway
+ * has enabled, each with a way to ask its registry for a download (under the registry deadline).
+ */
+async function alternativeSources(deps: RunDeps, plan: PullPlan, file: PlannedFile): Promise<AlternativeSource[]> {
+  if (!file.sha256) return [];
+  const sha256 = file.sha256.toLowerCase();
+  const places = (await deps.artifacts.locations([sha256])).get(sha256) ?? [];
+  return places.flatMap((place) => {
+    const same = place.registry === plan.ref.registry && place.modelId === plan.pinned.id && place.path === file.path;
+    const manager = deps.registries.enabled.find((candidate) => candidate.name === place.registry);
+    if (same || !manager || manager.localPath) return [];
+    const ref = { registry: place.registry, id: place.modelId, revision: place.revision };
+    const known = { path: place.path, sizeBytes: place.sizeBytes, sha256 };
+    return [
+      {
+        source: { ref: formatModelRef(ref), path: place.path },
+        resolve: (deadline: AbortSignal) =>
+          deps.calls.run(manager, deps.calls.deadline(deadline), (s) => manager.resolveDownload(ref, known, s)),
+      },
+    ];
+  });
 }
 
 /** One log line and the counters per finished pull. */

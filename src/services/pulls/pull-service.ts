@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CacheStore } from "../../cache/cache-store.js";
+import type { ArtifactIndex } from "../../db/artifact-index.js";
 import type { Database } from "../../db/client.js";
 import { ACTIVE_STATUSES, isOrphaned, PullStore, type PullWithFiles } from "../../db/pull-store.js";
 import { SharedTransfers } from "../../download/shared-transfers.js";
@@ -18,6 +19,8 @@ import { type RunDeps, runPull } from "./pull-runner.js";
 
 export interface PullServiceDeps {
   db: Database;
+  /** Where else the same bytes are known to be (failover), and hashes earlier pulls verified. */
+  artifacts: ArtifactIndex;
   registries: RegistrySet;
   calls: RegistryCalls;
   store: CacheStore;
@@ -97,6 +100,7 @@ export class PullService {
           sizeBytes: file.sizeBytes === null ? null : Number(file.sizeBytes),
           bytesDone: Number(file.bytesDone),
           status: file.status as LiveFile["status"],
+          sources: [],
         },
       ]),
     );
