@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import packageJson from "../package.json" with { type: "json" };
 import { CacheStore } from "./cache/cache-store.js";
 import type { Config } from "./config.js";
@@ -65,6 +66,8 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const calls = new RegistryCalls(monitor, metrics, logger, config.registries.timeoutMs);
   const engine = new InferenceEngine({ ...config.inference, ortLogLevel: ortLogLevel(config.logLevel) });
   const store = new CacheStore(config.pulls.cacheDir);
+  // Made at start, so a cache folder that cannot be created stops start-up rather than the first pull.
+  await mkdir(config.pulls.cacheDir, { recursive: true });
   const artifacts = new ArtifactIndex(db);
   const pulls = new PullService({ db, artifacts, registries, calls, store, logger, metrics, ...config.pulls });
   const interrupted = await pulls.recover();

@@ -38,7 +38,10 @@ describe("Hugging Face Hub rate limits and failures", () => {
 
     expect(errors).toBeUndefined();
     expect(data?.model).toMatchObject({ ref: "hf:acme/vision" });
-    expect(setup.hub.requestsTo("hub").filter(isInfo)).toHaveLength(2);
+    const tries = setup.hub.requestsTo("hub").filter(isInfo);
+    expect(tries).toHaveLength(2);
+    // The window resets in 1 s (RateLimit t=1): the retry waited for it, not less.
+    expect(gaps(tries)[0]).toBeGreaterThanOrEqual(950);
     const hf = health.data?.registries.find((r) => r.name === "hf");
     expect(hf).toMatchObject({
       status: "DEGRADED",
@@ -79,15 +82,20 @@ describe("Hugging Face Hub rate limits and failures", () => {
     expect(setup.hub.requestsTo("hub")).toHaveLength(2); // neither was retried
   });
 
-  it("retries a 503 with backoff and answers once the Hub recovers", async () => {
-    setup = await startHubGateway({ repos });
+  it("retries a 503 with growing backoff and answers once the Hub recovers", async () => {
+    setup = await startHubGateway({ repos }, { HF_RETRY_BACKOFF_MS: "200" });
     setup.hub.failNext(isInfo, unavailableAnswer, unavailableAnswer);
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: "hf:acme/vision" });
 
     expect(errors).toBeUndefined();
     expect(data?.model).toMatchObject({ ref: "hf:acme/vision" });
-    expect(setup.hub.requestsTo("hub").filter(isInfo)).toHaveLength(3);
+    const tries = setup.hub.requestsTo("hub").filter(isInfo);
+    expect(tries).toHaveLength(3);
+    // Backoff with equal jitter: at least half of 200 ms, then at least half of 400 ms.
+    const [first, second] = gaps(tries);
+    expect(first).toBeGreaterThanOrEqual(100);
+    expect(second).toBeGreaterThanOrEqual(200);
   });
 
   it("answers REGISTRY_UNAVAILABLE after HF_MAX_RETRIES retries when the Hub stays down", async () => {
@@ -141,6 +149,11 @@ describe("Hugging Face Hub rate limits and failures", () => {
     expect(attempts).toHaveLength(1);
   });
 });
+
+/** The time between each request and the one before it, in ms. */
+function gaps(requests: ReadonlyArray<{ at: number }>): number[] {
+  return requests.slice(1).map((request, i) => request.at - (requests[i] as { at: number }).at);
+}
 
 /** A port on which nothing listens: one the system handed out and took back. */
 async function closedPort(): Promise<number> {

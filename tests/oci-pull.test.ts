@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, readlink, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, readlink, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -14,7 +14,7 @@ import { digestOf, type Pushed } from "./helpers/oci-push.js";
 import { type OciSetup, startGatewayWith, startOciSetup } from "./helpers/oci-setup.js";
 import { pullToEnd } from "./helpers/pulls.js";
 import { runInference, runOk } from "./helpers/run-inference.js";
-import type { TestApp } from "./helpers/test-app.js";
+import { cachedFiles, type TestApp } from "./helpers/test-app.js";
 
 const hex = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
@@ -111,7 +111,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
       model: "ollama:tinyllama@1b",
       inputs: [{ name: "x", elementType: "FLOAT32", shape: [1], data: [1] }],
     });
-    const cache = await readdir(join(gateway.dataDir, "cache")).catch(() => []);
+    const cache = await cachedFiles(gateway);
 
     expect(refused).toMatchObject({ __typename: "GatewayError", code: "UNSUPPORTED_MODEL_FORMAT" });
     expect(refused.__typename === "GatewayError" && refused.message).toMatch(/is a GGUF model; runInference runs ONNX/);

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { buildOnnxModel } from "../src/onnx/build-model.js";
 import { FileServer } from "./helpers/file-server.js";
 import { pullToEnd } from "./helpers/pulls.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
+import { cachedFiles, startTestApp, type TestApp } from "./helpers/test-app.js";
 import { type ManifestServer, REAL_ENTRIES, startManifestServer } from "./helpers/zoo-manifest-server.js";
 
 let gateway: TestApp | undefined;
@@ -107,9 +107,9 @@ describe("pulling from the ONNX Model Zoo", () => {
     files?.serve(`/zoo/${mnist?.model_path}`, Buffer.alloc(mnist?.metadata.model_bytes ?? 0, 7));
 
     const pull = await pullToEnd(app, "onnx-zoo:MNIST-12");
-    const cached = await readdir(join(app.dataDir, "cache"), { recursive: true, withFileTypes: true }).catch(() => []);
+    const cached = await cachedFiles(app);
 
     expect(pull).toMatchObject({ status: "FAILED", errorCode: "INTEGRITY_ERROR" });
-    expect(cached.filter((entry) => !entry.isDirectory()).map((entry) => entry.name)).toEqual([]);
+    expect(cached).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { RegistrySet } from "../src/registries/registry-set.js";
 import { commitOf, FakePullRegistry, SECRET, seededBytes, sha256 } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
 import { pullModel, pullToEnd, startPull } from "./helpers/pulls.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
+import { cachedFiles, startTestApp, type TestApp } from "./helpers/test-app.js";
 
 let gateway: TestApp | undefined;
 let server: FileServer | undefined;
@@ -196,7 +196,7 @@ describe("local folder models", () => {
       ["model.onnx", "CACHED"],
     ]);
     expect(model.data?.model.cached).toBe(true);
-    expect(await readdir(join(gateway.dataDir, "cache")).catch(() => [])).toEqual([]);
+    expect(await cachedFiles(gateway)).toEqual([]);
     expect(await gateway.app.services.cache.localFile(parseModelRef("local:mlp-classifier"), "model.onnx")).toBe(
       join(gateway.modelsDir, "mlp-classifier", "model.onnx"),
     );

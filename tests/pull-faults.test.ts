@@ -5,7 +5,7 @@ import { RegistrySet } from "../src/registries/registry-set.js";
 import { commitOf, FakePullRegistry, seededBytes, sha256 } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
 import { getPull, pullToEnd, startPull, waitForPull } from "./helpers/pulls.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
+import { cachedFiles, startTestApp, type TestApp } from "./helpers/test-app.js";
 
 const gateways: TestApp[] = [];
 let server: FileServer | undefined;
@@ -41,8 +41,8 @@ function seededRandom(seed: number): () => number {
 
 /** Names of the files in a model's blobs folder that are not verified blobs. */
 async function leftovers(gateway: TestApp): Promise<string[]> {
-  const names = await readdir(join(gateway.dataDir, "cache", "models--fake--org--m", "blobs")).catch(() => []);
-  return names.filter((name) => !/^[0-9a-f]{64}$/.test(name));
+  const files = await cachedFiles(gateway);
+  return files.filter((file) => file.includes("/blobs/") && !/\/blobs\/[0-9a-f]{64}$/.test(file));
 }
 
 describe("a pull against a faulty file server", () => {

@@ -1,12 +1,11 @@
 import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { unsafePathReason } from "../src/cache/safe-path.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakePullRegistry } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
 import { pullModel } from "./helpers/pulls.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
+import { cachedFiles, startTestApp, type TestApp } from "./helpers/test-app.js";
 
 let gateway: TestApp | undefined;
 let server: FileServer | undefined;
@@ -40,7 +39,7 @@ describe("file paths from a hostile registry", () => {
     expect(result).toMatchObject({ __typename: "GatewayError", code: "UNSAFE_PATH", path });
     expect((result as { message: string }).message).toMatch(why);
     expect(server.requests).toEqual([]);
-    expect(await readdir(join(gateway.dataDir, "cache")).catch(() => [])).toEqual([]);
+    expect(await cachedFiles(gateway)).toEqual([]);
     const everything = await readdir(gateway.dataDir, { recursive: true });
     expect(everything.filter((name) => name.includes("escape"))).toEqual([]);
   });
@@ -62,7 +61,7 @@ describe("file paths from a hostile registry", () => {
     expect(branch).toMatchObject({ code: "BAD_USER_INPUT", field: "ref" });
     expect(registry.listCalls).toBe(asked);
     expect(server.requests).toEqual([]);
-    expect(await readdir(join(gateway.dataDir, "cache")).catch(() => [])).toEqual([]);
+    expect(await cachedFiles(gateway)).toEqual([]);
   });
 
   it("accepts ordinary nested paths", () => {

@@ -1,11 +1,9 @@
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakePullRegistry, seededBytes } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
 import { PULL_FIELDS, type PullData, pullToEnd, readEvents, startPull, waitForPull } from "./helpers/pulls.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
+import { cachedFiles, startTestApp, type TestApp } from "./helpers/test-app.js";
 
 let gateway: TestApp | undefined;
 let server: FileServer | undefined;
@@ -101,11 +99,10 @@ describe("pull progress", () => {
     expect(again.data?.cancelPull.message).toMatch(/already finished \(CANCELLED\)/);
     const [first] = server.gets(path);
     expect(first?.clientLeft).toBe(true);
-    const blobs = await readdir(join(gateway.dataDir, "cache", "models--fake--org--slow", "blobs"));
-    expect(blobs.filter((name) => !name.endsWith(".incomplete"))).toEqual([]);
-    expect(
-      await readdir(join(gateway.dataDir, "cache", "models--fake--org--slow", "snapshots")).catch(() => []),
-    ).toEqual([]);
+    // The partial download stays for the next pull; nothing else (no blob, no snapshot link).
+    const kept = await cachedFiles(gateway);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatch(/^models--fake--org--slow\/blobs\/[0-9a-f]{64}\.incomplete$/);
 
     server.fault(path, {});
     const resumed = await pullToEnd(gateway, "fake:org/slow");

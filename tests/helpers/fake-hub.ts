@@ -24,6 +24,8 @@ export interface RecordedRequest {
   authorization: string | null;
   /** The Range header, when the client sent one. */
   range: string | null;
+  /** When it arrived (performance.now()), so tests can see how long the client waited between tries. */
+  at: number;
 }
 
 /** A scripted answer, served instead of the real one. */
@@ -142,6 +144,7 @@ export class FakeHub {
       query: url.searchParams,
       authorization: req.headers.authorization ?? null,
       range: req.headers.range ?? null,
+      at: performance.now(),
     };
     this.requests.push(request);
     if (server === "hub" && this.delayMs > 0) {

@@ -1,8 +1,8 @@
-import { access, copyFile, mkdtemp, rm } from "node:fs/promises";
+import { access, copyFile, mkdtemp, readdir, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { inject } from "vitest";
 import { type App, openApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
@@ -81,6 +81,20 @@ export async function startTestApp(
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Every file (not folder) in the gateway's configured cache, relative to it. Reads CACHE_DIR as the
+ * gateway has it, and fails if it is missing: a "nothing was kept" check must not pass because the
+ * cache moved.
+ */
+export async function cachedFiles(gateway: TestApp): Promise<string[]> {
+  const root = gateway.app.services.config.pulls.cacheDir;
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 /** Gives a data folder the migrated template database, unless it has a database already. */
