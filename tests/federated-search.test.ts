@@ -89,6 +89,17 @@ describe("federated search", () => {
     ]);
   });
 
+  it("keeps a client's mistake (an unknown model) out of the registry's health that every client sees", async () => {
+    await startWith([new FakeRegistry("quick", fakeModels("quick", 2))]);
+
+    await gateway.graphql('{ model(ref: "quick:a-typo") { ref } }');
+    const registries = await gateway.graphql<{
+      registries: Array<{ name: string; status: string; lastError: string }>;
+    }>("{ registries { name status lastError } }");
+
+    expect(registries.data?.registries).toEqual([{ name: "quick", status: "OK", lastError: null }]);
+  });
+
   it("searches only the registries asked for", async () => {
     const other = new FakeRegistry("other", fakeModels("other", 2));
     await startWith([new FakeRegistry("quick", fakeModels("quick", 2)), other]);

@@ -167,6 +167,16 @@ describe("runInference", () => {
     expect(result.__typename === "GatewayError" && result.message).toMatch(
       /could not load the model: .*CPU could not load this model: .*Protobuf parsing failed\.$/,
     );
+    // The message and the history name the file, never where the server keeps it.
+    const { data } = await gateway.graphql<{ inferenceRuns: { edges: Array<{ node: { errorMessage: string } }> } }>(
+      `{ inferenceRuns(model: "local:truncated", first: 1) { edges { node { errorMessage } } } }`,
+    );
+    const stored = data?.inferenceRuns.edges[0]?.node.errorMessage ?? "";
+    for (const text of [result.__typename === "GatewayError" ? result.message : "", stored]) {
+      expect(text).toContain("truncated.onnx");
+      expect(text).not.toContain(gateway.dataDir);
+      expect(text).not.toMatch(/\/tmp\//);
+    }
   });
 
   it("answers unknown models and malformed references as typed errors", async () => {

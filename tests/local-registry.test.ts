@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLogger } from "../src/logger.js";
 import { buildOnnxModel } from "../src/onnx/build-model.js";
 import { startTestApp, type TestApp } from "./helpers/test-app.js";
 
@@ -27,6 +29,18 @@ const SEARCH = `query Search($query: String, $filter: ModelFilter) {
 }`;
 
 type SearchData = { searchModels: { edges: Array<{ node: { ref: string; brokenReason: string | null } }> } };
+
+/** A logger that keeps its warning lines, for counting them. */
+function countingLogger() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger("warn", stream), warnings: () => lines };
+}
 
 const sha256 = async (path: string) =>
   createHash("sha256")
@@ -158,6 +172,19 @@ describe("local registry", () => {
     expect(after.data?.model.inputs).toEqual([{ name: "only", elementType: "FLOAT32", shape: [1] }]);
     expect(after.data?.model.files[0]?.sha256).toBe(await sha256(path));
     expect(after.data?.model.files[0]?.sha256).not.toBe(before.data?.model.files[0]?.sha256);
+  });
+
+  it("warns about a broken model.json once per version of the file, not on every request", async () => {
+    const { logger, warnings } = countingLogger();
+    const own = await startTestApp({ logger });
+    try {
+      await writeFile(join(own.modelsDir, "mlp-classifier", "model.json"), "{ not json");
+      for (let i = 0; i < 3; i++) await own.graphql(SEARCH, { query: "classifier" });
+
+      expect(warnings().filter((line) => /model\.json/.test(line))).toHaveLength(1);
+    } finally {
+      await own.close();
+    }
   });
 
   it("never follows a symbolic link out of the folder, while a link inside it counts", async () => {
