@@ -89,6 +89,11 @@ function toInput({ name, values }: NamedTensor, signature: Signature | null): Te
   return { ...values, name, elementType };
 }
 
+/** A class's score: probabilities to 4 decimals (0.9871), other scores to 6 significant digits. */
+function score(value: number): string {
+  return value >= 0 && value <= 1 ? value.toFixed(4) : number(value);
+}
+
 function printResult(cli: CliContext, result: Result, top: number, task: string | null): void {
   for (const output of result.outputs) {
     cli.print(`${cli.style("bold", output.name)}  ${output.elementType.toLowerCase()} ${shape(output.shape)}`);
@@ -97,7 +102,7 @@ function printResult(cli: CliContext, result: Result, top: number, task: string 
     const classes = topClasses(output, values, top, task);
     if (classes) {
       classes.slice(0, SHOWN_ROWS).forEach((row, index) => {
-        const best = row.map((c) => `class ${c.index} ${cli.style("cyan", number(c.score))}`).join("   ");
+        const best = row.map((c) => `class ${c.index} ${cli.style("cyan", score(c.score))}`).join("   ");
         cli.print(`  ${classes.length > 1 ? `[${index}] ` : ""}${best}`);
       });
       if (classes.length > SHOWN_ROWS) cli.print(`  … ${classes.length - SHOWN_ROWS} more rows (--json shows all)`);
