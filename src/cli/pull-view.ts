@@ -40,9 +40,11 @@ class BarView implements PullView {
     private readonly ref: string,
   ) {
     this.bar = new SingleBar({
-      format: `${cli.style("bold", "{ref}")} {bar} {percentage}% | {done} / {size} | {speed} | ETA {eta} | {files} {file}`,
+      format: `${cli.style("bold", "{ref}")} {bar} {percentage}% | {done} / {size} | {speed} | ETA {left} | {files} {file}`,
       stream: cli.io.stderr,
       barsize: 24,
+      barCompleteChar: "█",
+      barIncompleteChar: "░",
       hideCursor: true,
       // The gateway's own figures (speed over its last seconds, ETA) replace the bar's estimates.
       etaBuffer: 1,
@@ -59,7 +61,8 @@ class BarView implements PullView {
       done: bytes(event.bytesDone),
       size: bytes(event.bytesTotal),
       speed: speed(event.bytesPerSecond),
-      eta: eta(event.etaSeconds),
+      // Not "eta": cli-progress fills its own placeholders (eta, value, total…) over the payload's.
+      left: eta(event.etaSeconds),
       files: `${event.filesDone}/${event.filesTotal} files`,
       file: event.currentFile ?? "",
     };

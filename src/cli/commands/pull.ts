@@ -88,12 +88,15 @@ export function pullCommand(run: Runner): Command {
         if (pullModel.__typename === "GatewayError") throw refusal(pullModel);
         const view = pullView(cli, pullModel.ref);
         const interruption = catchInterrupt();
-        const following = follow(cli, pullModel.id, view);
+        const seen: Seen = { last: null };
+        const following = follow(cli, pullModel.id, view, seen);
         try {
           const outcome = await Promise.race([following, interruption.caught]);
           if (outcome === "interrupted") {
             following.catch(() => undefined);
             view.stop();
+            // Ctrl-C after the final event, before the stream closed: the pull has ended, say how.
+            if (seen.last && ENDED.has(seen.last.status)) return await finished(cli, seen.last, pullModel.ref);
             return await interrupted(cli, pullModel.id);
           }
           view.stop();
@@ -105,15 +108,22 @@ export function pullCommand(run: Runner): Command {
     );
 }
 
+/** A pull's states that no event follows. */
+const ENDED = new Set(["SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]);
+
+/** The last progress event seen so far. */
+interface Seen {
+  last: PullProgressEvent | null;
+}
+
 /** Feeds the view from pullProgress until the gateway completes the stream; answers the last event. */
-async function follow(cli: CliContext, id: string, view: PullView): Promise<PullProgressEvent> {
-  let last: PullProgressEvent | null = null;
+async function follow(cli: CliContext, id: string, view: PullView, seen: Seen): Promise<PullProgressEvent> {
   for await (const { pullProgress } of cli.client.subscribe(PROGRESS, { id })) {
-    last = pullProgress;
+    seen.last = pullProgress;
     view.update(pullProgress);
   }
-  if (!last) throw new Error("The gateway ended the pull's progress stream without any event.");
-  return last;
+  if (!seen.last) throw new Error("The gateway ended the pull's progress stream without any event.");
+  return seen.last;
 }
 
 /** Exit 0 with a summary when every file is in place, or the pull's own error code. */
