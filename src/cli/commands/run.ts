@@ -111,14 +111,15 @@ function printResult(cli: CliContext, result: Result, top: number, task: string 
       cli.print(`  ${values.slice(0, SHOWN_VALUES).map(number).join(", ")}${more}`);
     }
   }
-  const skipped = result.providersTried
-    .filter((attempt) => !attempt.used)
-    .map((attempt) => `${attempt.provider}: ${attempt.reason ?? "skipped"}`);
   cli.print();
   cli.print(`model     ${result.model} (${result.file})`);
-  cli.print(
-    `provider  ${result.provider}${skipped.length ? cli.style("dim", ` (skipped ${skipped.join("; ")})`) : ""}`,
-  );
+  cli.print(`provider  ${result.provider}`);
+  result.providersTried
+    .filter((attempt) => !attempt.used)
+    .forEach((attempt, index) => {
+      const label = (index === 0 ? "skipped" : "").padEnd(10);
+      cli.print(cli.style("dim", `${label}${attempt.provider}: ${attempt.reason}`));
+    });
   const t = result.timings;
   cli.print(
     `timings   total ${duration(t.totalMs)}, run ${duration(t.runMs)}, session ${duration(t.sessionLoadMs)}${result.sessionReused ? " (reused)" : ""}, queue ${duration(t.queueMs)}`,
