@@ -24,7 +24,24 @@ export interface CliProcess {
  * developer's GATEWAY_URL or keys. No terminal: stdin, stdout and stderr are pipes.
  */
 export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
-  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
+  return follow(spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? "", ...env } }));
+}
+
+/**
+ * Starts `model-gateway <args>` in a pseudo-terminal, through util-linux's `script` (Debian's
+ * essential bsdutils), as a user at a terminal runs it: stdin, stdout and stderr are the terminal,
+ * whose output (both streams) comes back as stdout; what the test writes to stdin is typed.
+ */
+export function startCliInTerminal(args: string[], env: Record<string, string> = {}): CliProcess {
+  const command = [process.execPath, bin, ...args].map((word) => `'${word}'`).join(" ");
+  return follow(
+    spawn("script", ["--quiet", "--return", "--flush", "--command", command, "/dev/null"], {
+      env: { PATH: process.env.PATH ?? "", TERM: "xterm", ...env },
+    }),
+  );
+}
+
+function follow(child: ChildProcessWithoutNullStreams): CliProcess {
   let stdout = "";
   let stderr = "";
   const watchers: Array<() => void> = [];
