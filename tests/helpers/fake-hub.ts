@@ -47,6 +47,8 @@ export interface FakeHubOptions {
   ignoreBlobs?: boolean;
   /** Old repository ids the Hub redirects (307) to their new ids. */
   renames?: Record<string, string>;
+  /** The CDN sends file bodies in chunks with a pause after each (a slow link), so pulls take a while. */
+  cdnThrottle?: { chunkBytes: number; pauseMs: number };
 }
 
 interface Reply {
@@ -163,7 +165,9 @@ export class FakeHub {
     const body = reply.json === undefined ? (reply.body ?? "") : JSON.stringify(reply.json);
     if (reply.json !== undefined) headers["content-type"] = "application/json; charset=utf-8";
     res.writeHead(reply.status, headers);
-    res.end(request.method === "HEAD" ? undefined : body);
+    const throttle = server === "cdn" ? this.options.cdnThrottle : undefined;
+    if (throttle && request.method !== "HEAD") await trickle(res, Buffer.from(body), throttle);
+    else res.end(request.method === "HEAD" ? undefined : body);
   }
 
   private route(server: FakeHubServer, request: RecordedRequest, range: string | undefined): Reply {
@@ -322,6 +326,19 @@ export class FakeHub {
       "ratelimit-policy": `"fixed window";"${bucket}";q=${bucket === "api" ? API_LIMIT : 5000};w=${WINDOW_SECONDS}`,
     };
   }
+}
+
+/** Writes a body a chunk at a time, pausing between chunks, until it is sent or the client leaves. */
+async function trickle(
+  res: ServerResponse,
+  body: Buffer,
+  { chunkBytes, pauseMs }: { chunkBytes: number; pauseMs: number },
+) {
+  for (let offset = 0; offset < body.length && !res.destroyed; offset += chunkBytes) {
+    res.write(body.subarray(offset, offset + chunkBytes));
+    await new Promise((resolve) => setTimeout(resolve, pauseMs).unref());
+  }
+  res.end();
 }
 
 function descending(a: unknown, b: unknown): number {
