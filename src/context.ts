@@ -3,7 +3,7 @@ import type { Database } from "./db/client.js";
 import type { DatabaseHealth } from "./db/database-health.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./observability/metrics.js";
-import { factsOf } from "./observability/request-scope.js";
+import { factsOf, type RequestFacts } from "./observability/request-scope.js";
 import type { RegistrySet } from "./registries/registry-set.js";
 import { type Caller, identify } from "./security/identify.js";
 import type { MutationRateLimiter } from "./security/mutation-rate-limit.js";
@@ -52,9 +52,12 @@ export interface GatewayContext {
   clientAddress: string | null;
   /** The request's id (X-Request-Id), for log lines about work it started. */
   requestId: string | null;
+  /** What the request observer records of this request (its error codes, for metrics). */
+  observed: RequestFacts | null;
 }
 
 export function createContext(services: Services, request: Request, clientAddress: string | null): GatewayContext {
   const caller = identify(services.config.security.apiKeys, request.headers.get("authorization"));
-  return { services, signal: request.signal, caller, clientAddress, requestId: factsOf(request)?.id ?? null };
+  const observed = factsOf(request) ?? null;
+  return { services, signal: request.signal, caller, clientAddress, requestId: observed?.id ?? null, observed };
 }

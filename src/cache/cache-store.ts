@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import {
   copyFile,
   link,
@@ -113,6 +114,9 @@ export class CacheStore {
 
   /** The snapshot a branch (or a pinned revision) names, once a pull of it has succeeded. */
   async resolveRef(dir: ModelDir, branch: string): Promise<string | null> {
+    // Most models a client reads are not cached: answering that must not cost a failed open (an
+    // error with a stack trace) on every read, so the common "not there" is a cheap existence check.
+    if (!existsSync(dir.ref(branch))) return null;
     const revision = await readFile(dir.ref(branch), "utf8").catch(() => null);
     if (revision === null) return null;
     return (await stat(dir.snapshot(revision)).catch(() => null))?.isDirectory() ? revision : null;

@@ -47,10 +47,15 @@ export class ModelStore {
 
   constructor(private readonly db: Database) {}
 
-  /** One upsert per model (each atomic with its files), so a busy database retries one model, not all. */
+  /**
+   * One upsert per model (each atomic with its files), so a busy database retries one model, not
+   * all. An answer the store already holds (the same object a registry answered before: the local
+   * folder and the zoo's manifest keep theirs while nothing changes) writes nothing.
+   */
   async save(entries: ReadonlyArray<{ ref: ModelRef; info: ModelInfo }>, fetchedAt: Date): Promise<void> {
+    const changed = entries.filter(({ ref, info }) => this.memory.get(refKey(ref))?.info !== info);
     await Promise.all(
-      entries.map(({ ref, info }) => {
+      changed.map(({ ref, info }) => {
         const record = toRecord(info, fetchedAt);
         const files = info.files.map((file) => ({
           path: file.path,

@@ -5,7 +5,7 @@ import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import type { GraphQLArmorCallbackConfiguration } from "@escape.tech/graphql-armor-types";
-import { type ValidationContext, validate } from "graphql";
+import { type DocumentNode, type GraphQLError, type ValidationContext, validate } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import type { Config } from "../config.js";
 
@@ -26,9 +26,16 @@ export function queryLimits(config: Config): Plugin[] {
     maxAliasesRule({ n: limits.aliases, ...refuse("aliases") }),
     maxDirectivesRule({ n: limits.directives, ...refuse("directives") }),
   ];
+  // Per parsed document: yoga's parser cache hands the same document back for the same query, so a
+  // query asked again is not walked again (the standard rules' own result is cached by yoga).
+  const checked = new WeakMap<DocumentNode, readonly GraphQLError[]>();
   const boundsFirst: Plugin = {
     onValidate({ params, setResult }) {
-      const refusals = validate(params.schema, params.documentAST, rules);
+      let refusals = checked.get(params.documentAST);
+      if (refusals === undefined) {
+        refusals = validate(params.schema, params.documentAST, rules);
+        checked.set(params.documentAST, refusals);
+      }
       if (refusals.length > 0) setResult(refusals);
     },
   };

@@ -3,7 +3,7 @@ import type { Plugin } from "graphql-yoga";
 import type { GatewayContext } from "../context.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "./metrics.js";
-import { beginRequest, factsOf, withinRequest } from "./request-scope.js";
+import { beginRequest, factsOf } from "./request-scope.js";
 
 /**
  * One structured log line and the metrics for every HTTP request: its id (X-Request-Id, echoed
@@ -22,12 +22,10 @@ export function requestObserver(logger: Logger, metrics: Metrics): Plugin<Gatewa
       const query = typeof params.query === "string" ? params.query : "";
       entry.operation = /^\s*(mutation|subscription)\b/.exec(query)?.[1] ?? "query";
     },
-    onExecute({ args, executeFn, setExecuteFn }) {
+    onExecute({ args }) {
       const context = args.contextValue as GatewayContext & { request: Request };
       const entry = factsOf(context.request);
-      if (!entry) return;
-      entry.caller = callerName(context);
-      setExecuteFn((executeArgs) => withinRequest(entry, () => executeFn(executeArgs)));
+      if (entry) entry.caller = callerName(context);
     },
     onResultProcess({ request, result }) {
       const entry = factsOf(request);

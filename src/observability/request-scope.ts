@@ -1,6 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
-import { GatewayError } from "../errors.js";
 
 /** What the gateway learns about one HTTP request while serving it, for its log line and metrics. */
 export interface RequestFacts {
@@ -14,7 +12,6 @@ export interface RequestFacts {
 }
 
 const facts = new WeakMap<Request, RequestFacts>();
-const current = new AsyncLocalStorage<RequestFacts>();
 
 /** Starts a request's facts; its id is the client's X-Request-Id (at most 128 characters) or a new one. */
 export function beginRequest(request: Request): RequestFacts {
@@ -31,17 +28,4 @@ export function beginRequest(request: Request): RequestFacts {
 
 export function factsOf(request: Request): RequestFacts | undefined {
   return facts.get(request);
-}
-
-/** Runs a request's GraphQL execution with its facts reachable from anywhere inside it. */
-export function withinRequest<T>(entry: RequestFacts, run: () => T): T {
-  return current.run(entry, run);
-}
-
-/**
- * Counts an expected failure answered as a typed result (pullModel's GatewayError, say), which no
- * GraphQL error carries: the errors plugin reports them here, from inside the request's execution.
- */
-export function noteAnsweredError(error: Error): void {
-  if (error instanceof GatewayError) current.getStore()?.codes.push(error.code);
 }

@@ -8,7 +8,6 @@ import { DateTimeResolver, SafeIntResolver } from "graphql-scalars";
 import type { GatewayContext } from "../context.js";
 import type PrismaTypes from "../generated/pothos-prisma-types.js";
 import { getDatamodel } from "../generated/pothos-prisma-types.js";
-import { noteAnsweredError } from "../observability/request-scope.js";
 import type { Dimension } from "../registries/types.js";
 import type { Scope } from "../security/api-keys.js";
 import { scopesOf, unauthorized } from "../security/authorization.js";
@@ -65,8 +64,7 @@ export const builder = new SchemaBuilder<{
     lastArgOptions: { description: "How many items to return, counting back from the end." },
     beforeArgOptions: { description: "Return the items before this cursor." },
   },
-  // Typed failures are answers, not GraphQL errors: counted here for gateway_errors_total.
-  errors: { defaultTypes: [], onResolvedError: noteAnsweredError },
+  errors: { defaultTypes: [] },
 });
 
 builder.addScalarType("DateTime", DateTimeResolver, {});

@@ -2,7 +2,7 @@ import type { CachedModelUsage } from "../cache/cache-usage.js";
 import { parseModelRef } from "../model-ref.js";
 import type { CacheReport, RemovedModel } from "../services/model-cache.js";
 import { builder } from "./builder.js";
-import { gatewayErrors } from "./gateway-error.js";
+import { answeringFailures, gatewayErrors } from "./gateway-error.js";
 
 const CachedModel = builder.objectRef<CachedModelUsage>("CachedModel").implement({
   description: "A model with files in the cache.",
@@ -75,6 +75,6 @@ builder.mutationField("removeModel", (t) =>
       "Removes a model (every revision) from the cache, after cancelling its running pulls. Files another model shares stay. Needs the admin scope: the cache is shared by every client.",
     args: { ref: t.arg.string({ required: true, description: "The model reference, `<registry>:<id>`." }) },
     authScopes: { admin: true },
-    resolve: (_root, { ref }, { services }) => services.cache.remove(parseModelRef(ref)),
+    resolve: (_root, { ref }, ctx) => answeringFailures(ctx, () => ctx.services.cache.remove(parseModelRef(ref))),
   }),
 );

@@ -1,3 +1,4 @@
+import type { GatewayContext } from "../context.js";
 import { GatewayError } from "../errors.js";
 import { builder } from "./builder.js";
 import { ErrorCodeEnum } from "./error-code.js";
@@ -51,4 +52,17 @@ builder.objectType(GatewayError, {
 /** The errors option of a mutation answering `<name>Result = <its type> | GatewayError`. */
 export function gatewayErrors(name: string, description: string) {
   return { types: [GatewayError], directResult: true, union: { name: `${name}Result`, description } };
+}
+
+/**
+ * Runs a mutation whose expected failures are answered as typed results (not GraphQL errors), and
+ * counts each such failure with the request's error codes, as GraphQL errors are counted.
+ */
+export async function answeringFailures<T>(ctx: GatewayContext, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof GatewayError) ctx.observed?.codes.push(error.code);
+    throw error;
+  }
 }

@@ -10,7 +10,7 @@ import { parseModelRef } from "../model-ref.js";
 import { DEFAULT_PATTERNS } from "../services/pulls/file-selection.js";
 import { builder } from "./builder.js";
 import { ErrorCodeEnum } from "./error-code.js";
-import { gatewayErrors } from "./gateway-error.js";
+import { answeringFailures, gatewayErrors } from "./gateway-error.js";
 import { checkPageSize, MAX_HISTORY_PAGE } from "./page-size.js";
 
 const STATUS_DESCRIPTIONS: Record<PullStatus, string> = {
@@ -232,11 +232,12 @@ builder.mutationFields((t) => ({
       force: t.arg.boolean({ description: "Download and verify again files that are already cached." }),
     },
     authScopes: { pull: true },
-    resolve: async (_root, args, context) => {
-      const { services, signal } = context;
-      await services.mutationLimiter.consume(context, "pullModel");
-      return services.pulls.start(parseModelRef(args.ref), args.files ?? null, args.force ?? false, signal);
-    },
+    resolve: (_root, args, context) =>
+      answeringFailures(context, async () => {
+        const { services, signal } = context;
+        await services.mutationLimiter.consume(context, "pullModel");
+        return services.pulls.start(parseModelRef(args.ref), args.files ?? null, args.force ?? false, signal);
+      }),
   }),
   cancelPull: t.field({
     type: PullObject,
@@ -244,6 +245,6 @@ builder.mutationFields((t) => ({
     description: "Stops a QUEUED or RUNNING pull; its partial files stay, so pulling again resumes them.",
     args: { id: t.arg.id({ required: true, description: "The pull's id." }) },
     authScopes: { pull: true },
-    resolve: (_root, { id }, { services }) => services.pulls.cancel(String(id)),
+    resolve: (_root, { id }, ctx) => answeringFailures(ctx, () => ctx.services.pulls.cancel(String(id))),
   }),
 }));

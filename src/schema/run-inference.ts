@@ -9,6 +9,7 @@ import {
   fromProviderEnum,
   toProviderEnum,
 } from "./execution-provider.js";
+import { answeringFailures } from "./gateway-error.js";
 import { TensorElementTypeEnum } from "./model.js";
 
 export const TensorEncodingEnum = builder.enumType("TensorEncoding", {
@@ -148,23 +149,24 @@ builder.mutationField("runInference", (t) =>
       directResult: true,
       union: { name: "RunInferenceResult", description: "The outputs of a run, or why there are none." },
     },
-    resolve: async (_root, { input }, context) => {
-      const { services, signal } = context;
-      await services.mutationLimiter.consume(context, "runInference");
-      return services.inference.run(
-        {
-          model: input.model,
-          file: input.file ?? null,
-          inputs: input.inputs,
-          outputs: input.outputs ?? null,
-          executionProvider: fromProviderEnum(input.executionProvider ?? "AUTO"),
-          outputEncoding: input.outputEncoding ?? "JSON",
-          pull: input.pull ?? true,
-          mayPull: scopesOf(context.caller).pull,
-          requestId: context.requestId,
-        },
-        signal,
-      );
-    },
+    resolve: (_root, { input }, context) =>
+      answeringFailures(context, async () => {
+        const { services, signal } = context;
+        await services.mutationLimiter.consume(context, "runInference");
+        return services.inference.run(
+          {
+            model: input.model,
+            file: input.file ?? null,
+            inputs: input.inputs,
+            outputs: input.outputs ?? null,
+            executionProvider: fromProviderEnum(input.executionProvider ?? "AUTO"),
+            outputEncoding: input.outputEncoding ?? "JSON",
+            pull: input.pull ?? true,
+            mayPull: scopesOf(context.caller).pull,
+            requestId: context.requestId,
+          },
+          signal,
+        );
+      }),
   }),
 );

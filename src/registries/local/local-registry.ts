@@ -15,7 +15,7 @@ import type {
   SearchPage,
   SearchParams,
 } from "../types.js";
-import { type LocalModelEntry, scanModelFolder } from "./model-folder.js";
+import { findModelEntry, type LocalModelEntry, scanModelFolder } from "./model-folder.js";
 
 /** The optional `model.json` beside a folder model's `model.onnx`. */
 const modelJson = z.object({
@@ -34,6 +34,7 @@ const modelJson = z.object({
 export class LocalRegistry implements ModelManager {
   readonly kind = "local-folder";
   private readonly facts = new FileFacts();
+  private readonly described = new Map<string, { version: string; info: Promise<ModelInfo> }>();
   private readonly modelJsons = new Map<string, { version: string; value: Promise<z.infer<typeof modelJson>> }>();
 
   constructor(
@@ -50,15 +51,20 @@ export class LocalRegistry implements ModelManager {
     );
   }
 
+  /** Each model found by its own paths (a few stats), the folder scanned only for an id they miss. */
   async getModelInfos(refs: readonly ModelRef[]): Promise<Array<ModelInfo | Error>> {
-    const models = new Map((await this.describeAll()).map((info) => [info.id, info]));
-    return refs.map((ref) => {
-      const info = models.get(ref.id);
-      if (!info) return new ModelNotFound(formatModelRef(ref), { registry: this.name });
-      if (ref.revision !== null)
-        return new RevisionNotFound(formatModelRef(ref), ref.revision, { registry: this.name });
-      return info;
-    });
+    const direct = await Promise.all(refs.map((ref) => findModelEntry(this.location, ref.id)));
+    const scanned = direct.includes(null) ? await scanModelFolder(this.location) : [];
+    return Promise.all(
+      refs.map(async (ref, i) => {
+        const entry = direct[i] ?? scanned.find((candidate) => candidate.id === ref.id);
+        if (!entry) return new ModelNotFound(formatModelRef(ref), { registry: this.name });
+        if (ref.revision !== null) {
+          return new RevisionNotFound(formatModelRef(ref), ref.revision, { registry: this.name });
+        }
+        return this.describe(entry);
+      }),
+    );
   }
 
   async listModelFiles(ref: ModelRef): Promise<ModelFileList> {
@@ -73,7 +79,9 @@ export class LocalRegistry implements ModelManager {
   }
 
   async localPath(ref: ModelRef, file: ModelFile): Promise<string> {
-    const entry = (await scanModelFolder(this.location)).find((e) => e.id === ref.id);
+    const entry =
+      (await findModelEntry(this.location, ref.id)) ??
+      (await scanModelFolder(this.location)).find((e) => e.id === ref.id);
     if (!entry) throw new ModelNotFound(formatModelRef(ref), { registry: this.name });
     const found = entry.files.find((f) => f.path === file.path);
     if (!found) throw new FileNotFound(formatModelRef(ref), file.path, { registry: this.name });
@@ -85,7 +93,21 @@ export class LocalRegistry implements ModelManager {
     return Promise.all(entries.map((entry) => this.describe(entry)));
   }
 
-  private async describe(entry: LocalModelEntry): Promise<ModelInfo> {
+  /**
+   * A model's info, built once per version of its files (paths, sizes, mtimes, inodes): an
+   * unchanged model answers with the very same object, which the catalog then need not store again.
+   */
+  private describe(entry: LocalModelEntry): Promise<ModelInfo> {
+    const version = entry.files.map((f) => `${f.path}:${f.stats.size}:${f.stats.mtimeMs}:${f.stats.ino}`).join("|");
+    const known = this.described.get(entry.root);
+    if (known?.version === version) return known.info;
+    const info = this.build(entry);
+    this.described.set(entry.root, { version, info });
+    info.catch(() => this.described.delete(entry.root));
+    return info;
+  }
+
+  private async build(entry: LocalModelEntry): Promise<ModelInfo> {
     const model = entry.files.find((file) => file.absolutePath === entry.modelFile);
     const [onnx, extra] = await Promise.all([
       model ? this.facts.onnx(model.absolutePath, model.stats) : null,

@@ -1,4 +1,4 @@
-import { type Dirent, promises as fs, type Stats } from "node:fs";
+import { type Dirent, existsSync, promises as fs, type Stats } from "node:fs";
 import { join, relative, sep } from "node:path";
 
 /** One model in the local folder: a `<id>.onnx` file, or a `<id>/` folder holding `model.onnx`. */
@@ -52,6 +52,21 @@ export async function scanModelFolder(dir: string): Promise<LocalModelEntry[]> {
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/**
+ * One model by id, without listing the whole folder: its `<id>/` folder, else its `<id>.onnx` file
+ * (the folder wins, as in a full scan). Null when neither is there under those exact names; a
+ * caller then scans, which also finds `<id>.ONNX` and the like.
+ */
+export async function findModelEntry(dir: string, id: string): Promise<LocalModelEntry | null> {
+  if (id.length === 0 || id.startsWith(".") || /[/\\\0]/.test(id)) return null;
+  const root = await fs.realpath(dir).catch(() => null);
+  if (root === null) return null;
+  return (
+    (await entryModel(join(dir, id), id, root).then((entry) => (entry?.root === entry?.modelFile ? null : entry))) ??
+    (await entryModel(join(dir, `${id}.onnx`), `${id}.onnx`, root))
+  );
+}
+
 async function entryModel(path: string, name: string, root: string): Promise<LocalModelEntry | null> {
   const stats = await statInside(path, root);
   if (stats?.isFile() && name.toLowerCase().endsWith(".onnx")) {
@@ -91,8 +106,17 @@ async function listFiles(modelRoot: string, root: string): Promise<LocalFile[]> 
   return files.filter((file): file is LocalFile => file !== null).sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** The stats of what `path` leads to, or null when it is gone or (through links) lies outside `root`. */
+/**
+ * The stats of what `path` leads to, or null when it is gone or (through links) lies outside
+ * `root`. Only a symbolic link is resolved: a plain entry of a real folder under `root` is inside
+ * it, and resolving every path on every request cost more than the rest of a model lookup.
+ */
 async function statInside(path: string, root: string): Promise<Stats | null> {
+  // A cheap check first: a failed lstat throws an error whose stack costs more than the call.
+  if (!existsSync(path)) return null;
+  const own = await fs.lstat(path).catch(() => null);
+  if (own === null) return null;
+  if (!own.isSymbolicLink()) return own;
   const real = await fs.realpath(path).catch(() => null);
   if (real === null || (real !== root && !real.startsWith(`${root}${sep}`))) return null;
   return fs.stat(real).catch(() => null);
