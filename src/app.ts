@@ -6,7 +6,7 @@ import type { Services } from "./context.js";
 import { ArtifactIndex } from "./db/artifact-index.js";
 import { openDatabase } from "./db/client.js";
 import { DatabaseHealth } from "./db/database-health.js";
-import { databaseFile } from "./db/database-url.js";
+import { sqliteFile } from "./db/database-url.js";
 import { PrismaDocumentStore } from "./db/document-store.js";
 import { InferenceHistory } from "./db/inference-history.js";
 import { migrateDatabase } from "./db/migrate.js";
@@ -51,7 +51,7 @@ export interface App {
  */
 export async function openApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  await migrateDatabase(config.dataDir);
+  await migrateDatabase(config.database.url);
   const db = await openDatabase(config.databaseUrl, overrides.onQuery);
   const registries =
     overrides.registries ??
@@ -79,7 +79,10 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const stopRetention = keepHistoryFor(config.inference.historyDays, history, logger);
   const services: Services = {
     db,
-    databaseHealth: await DatabaseHealth.watch(db, databaseFile({ DATA_DIR: config.dataDir })),
+    databaseHealth: await DatabaseHealth.watch(
+      db,
+      config.database.provider === "sqlite" ? sqliteFile(config.database.url) : null,
+    ),
     logger,
     registries,
     monitor,
