@@ -1,8 +1,10 @@
 import { mkdir } from "node:fs/promises";
 import packageJson from "../package.json" with { type: "json" };
-import { CacheStore } from "./cache/cache-store.js";
+import { openCacheStore } from "./cache/open-store.js";
 import type { Config } from "./config.js";
 import type { Services } from "./context.js";
+import { Dependencies } from "./coordination/dependencies.js";
+import { openCoordination } from "./coordination/open-coordination.js";
 import { ArtifactIndex } from "./db/artifact-index.js";
 import { openDatabase } from "./db/client.js";
 import { DatabaseHealth } from "./db/database-health.js";
@@ -65,16 +67,30 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const metrics = new Metrics();
   const calls = new RegistryCalls(monitor, metrics, logger, config.registries.timeoutMs);
   const engine = new InferenceEngine({ ...config.inference, ortLogLevel: ortLogLevel(config.logLevel) });
-  const store = new CacheStore(config.pulls.cacheDir);
   // Made at start, so a cache folder that cannot be created stops start-up rather than the first pull.
   await mkdir(config.pulls.cacheDir, { recursive: true });
+  const store = await openCacheStore(config.store, config.pulls.cacheDir);
+  const coordination = await openCoordination(config.redis?.url ?? null, logger);
+  const dependencies = new Dependencies(coordination.redis, store);
   const artifacts = new ArtifactIndex(db);
-  const pulls = new PullService({ db, artifacts, registries, calls, store, logger, metrics, ...config.pulls });
+  const pulls = new PullService({
+    db,
+    artifacts,
+    registries,
+    calls,
+    store,
+    locks: coordination.locks,
+    bus: coordination.bus,
+    dependencies,
+    logger,
+    metrics,
+    ...config.pulls,
+  });
   const interrupted = await pulls.recover();
   if (interrupted > 0) {
     logger.warn({ interrupted }, "pulls cut off by the last shutdown are INTERRUPTED; pulling again resumes them");
   }
-  const cache = new ModelCache(registries, store, pulls);
+  const cache = new ModelCache(registries, store, pulls, dependencies);
   const history = new InferenceHistory(db);
   const stopRetention = keepHistoryFor(config.inference.historyDays, history, logger);
   const services: Services = {
@@ -91,7 +107,8 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     version: packageJson.version,
     config,
     metrics,
-    mutationLimiter: new MutationRateLimiter(config.security.mutationsPerMinute),
+    dependencies,
+    mutationLimiter: new MutationRateLimiter(config.security.mutationsPerMinute, coordination.redis),
     inference: new InferenceService({
       files: new CachedModelFiles(registries, calls, pulls, cache),
       engine,
@@ -112,6 +129,8 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
       stopRetention();
       await pulls.close();
       await engine.close();
+      await coordination.close();
+      store.close();
       await db.$disconnect();
     },
   };

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
-import { acquireBlobLock } from "../../cache/blob-lock.js";
 import type { CacheStore } from "../../cache/cache-store.js";
 import type { ModelDir } from "../../cache/model-dir.js";
+import type { Locks } from "../../coordination/locks.js";
 import { downloadFile } from "../../download/download-file.js";
 import type { DownloadSubject } from "../../download/http-failure.js";
 import { PartialFile } from "../../download/partial-file.js";
@@ -40,22 +40,27 @@ export interface BlobOutcome {
   downloaded: boolean;
 }
 
-/** Identifies a blob before it is downloaded: its sha256, or where it comes from when the registry gives none. */
+/**
+ * Identifies a blob before it is downloaded: its sha256, or where it comes from when the registry
+ * gives none (the model's folder name, not its path, so replicas with other cache folders agree).
+ */
 export function blobKey(request: Pick<BlobRequest, "dir" | "file" | "revision">): string {
   if (request.file.sha256) return request.file.sha256.toLowerCase();
   return createHash("sha256")
-    .update(`${request.dir.path}\0${request.revision}\0${request.file.path}`)
+    .update(`${request.dir.name}\0${request.revision}\0${request.file.path}`)
     .digest("hex")
     .slice(0, 40);
 }
 
 /**
- * Brings one blob into a model's folder: found in place, linked from another model, or
- * downloaded under the blob's lock file (so another gateway process on the same cache waits for
- * this one instead of writing the same partial file) and renamed into place once verified.
+ * Brings one blob into a model's folder: found in place (in the shared store too), linked from
+ * another model, or downloaded under the blob's lock (so another gateway process, on this cache
+ * or another replica, waits for this one instead of downloading the same bytes) and committed
+ * once verified.
  */
 export async function fetchBlob(
   store: CacheStore,
+  locks: Locks,
   request: BlobRequest,
   signal: AbortSignal,
   events: TransferListener,
@@ -73,8 +78,9 @@ export async function fetchBlob(
   if (found) return found;
 
   await mkdir(dir.blobsDir, { recursive: true });
-  const { partial: partialPath, lock } = dir.partialFiles(blobKey(request));
-  const release = await acquireBlobLock(lock, signal);
+  const key = blobKey(request);
+  const { partial: partialPath, lock } = dir.partialFiles(key);
+  const release = await locks.acquire({ key: `blob:${key}`, file: lock }, signal);
   try {
     const finishedMeanwhile = await cached();
     if (finishedMeanwhile) return finishedMeanwhile;
