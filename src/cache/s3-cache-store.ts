@@ -100,8 +100,14 @@ export class S3CacheStore extends CacheStore {
     return null;
   }
 
+  /**
+   * The model folders, from a listing of every model object (a listing with a delimiter would be
+   * cheaper, but s3rver answers it for one level of folders only).
+   */
   override async modelFolders(): Promise<string[]> {
-    return (await this.s3.folders("")).filter((name) => ModelDir.parseFolderName(name) !== null).sort();
+    const names = new Set<string>();
+    for await (const object of this.s3.list("models--")) names.add(object.key.slice(0, object.key.indexOf("/")));
+    return [...names].filter((name) => ModelDir.parseFolderName(name) !== null).sort();
   }
 
   override async hasModel(dir: ModelDir): Promise<boolean> {

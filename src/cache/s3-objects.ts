@@ -125,28 +125,6 @@ export class S3Objects {
     } while (token);
   }
 
-  /** The "folders" right under a key prefix (a listing with a delimiter), without the prefix. */
-  async folders(prefix: string): Promise<string[]> {
-    const names: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.client.send(
-        new this.sdk.ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: this.prefix + prefix,
-          Delimiter: "/",
-          ContinuationToken: token,
-        }),
-        { abortSignal: deadline(REQUEST_MS) },
-      );
-      for (const common of page.CommonPrefixes ?? []) {
-        if (common.Prefix) names.push(common.Prefix.slice(this.prefix.length + prefix.length).replace(/\/$/, ""));
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return names;
-  }
-
   /** Uploads a file (in parts when large, through lib-storage). */
   async upload(key: string, file: string): Promise<void> {
     const { Upload } = await import("@aws-sdk/lib-storage");
