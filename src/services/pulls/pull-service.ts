@@ -74,6 +74,8 @@ export class PullService {
   /** Plans a pull and starts it; a pull of files already cached is SUCCEEDED as it is returned. */
   async start(asked: ModelRef, patterns: readonly string[] | null, force: boolean, signal: AbortSignal) {
     await this.deps.dependencies.assertAvailable();
+    // A pull whose owner died (another replica, killed) stops showing as RUNNING before this one starts.
+    await this.interruptOrphans();
     const ref = await canonicalRef(this.deps.registries, this.deps.calls, asked, signal);
     const plan = await planPull(this.deps, ref, patterns, force, signal);
     const done = plan.files.every((file) => file.cached);
