@@ -4,8 +4,14 @@ import { join } from "node:path";
 const tsx = join(import.meta.dirname, "../node_modules/.bin/tsx");
 
 /** Starts a bench server script in its own process and resolves with its URL once it listens. */
-export function spawnServer(script: string): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawn(tsx, [join(import.meta.dirname, "servers", script)], { stdio: ["ignore", "pipe", "inherit"] });
+export function spawnServer(
+  script: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(tsx, [join(import.meta.dirname, "servers", script)], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env },
+  });
   return new Promise((resolve, reject) => {
     let output = "";
     child.stdout?.on("data", (chunk) => {

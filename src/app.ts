@@ -28,6 +28,7 @@ import { keepHistoryFor } from "./services/history-retention.js";
 import { InferenceService } from "./services/inference.js";
 import { ModelCache } from "./services/model-cache.js";
 import { CachedModelFiles } from "./services/pulls/cached-model-files.js";
+import type { PullProgress } from "./services/pulls/pull-job.js";
 import { PullService } from "./services/pulls/pull-service.js";
 import { RegistryCalls } from "./services/registry-calls.js";
 import { RegistryMonitor } from "./services/registry-monitor.js";
@@ -39,6 +40,8 @@ export interface AppOverrides {
   onQuery?: (sql: string) => void;
   /** Replaces the registries built from the configuration (tests inject fakes here). */
   registries?: RegistrySet;
+  /** Called with every progress event this process publishes (the delivery benchmark times them). */
+  onProgress?: (progress: PullProgress) => void;
 }
 
 export interface App {
@@ -70,7 +73,7 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   // Made at start, so a cache folder that cannot be created stops start-up rather than the first pull.
   await mkdir(config.pulls.cacheDir, { recursive: true });
   const store = await openCacheStore(config.store, config.pulls.cacheDir);
-  const coordination = await openCoordination(config.redis?.url ?? null, logger);
+  const coordination = await openCoordination(config.redis?.url ?? null, logger, overrides.onProgress);
   const dependencies = new Dependencies(coordination.redis, store);
   const artifacts = new ArtifactIndex(db);
   const pulls = new PullService({

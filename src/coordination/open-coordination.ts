@@ -1,4 +1,5 @@
 import type { Logger } from "../logger.js";
+import type { PullProgress } from "../services/pulls/pull-job.js";
 import { FileLocks } from "./file-locks.js";
 import type { Locks } from "./locks.js";
 import { ProgressBus } from "./progress-bus.js";
@@ -19,10 +20,15 @@ export interface Coordination {
  * embedded default, which also serves several processes on one host and folder). With it: Redis
  * locks and Redis pub/sub, shared by every replica.
  */
-export async function openCoordination(redisUrl: string | null, logger: Logger): Promise<Coordination> {
+export async function openCoordination(
+  redisUrl: string | null,
+  logger: Logger,
+  onPublish?: (progress: PullProgress) => void,
+): Promise<Coordination> {
   if (redisUrl === null) {
-    return { redis: null, locks: new FileLocks(), bus: ProgressBus.local(), close: async () => undefined };
+    return { redis: null, locks: new FileLocks(), bus: ProgressBus.local(onPublish), close: async () => undefined };
   }
   const redis = await RedisConnection.open(redisUrl, logger);
-  return { redis, locks: new RedisLocks(redis), bus: await ProgressBus.redis(redis), close: () => redis.close() };
+  const bus = await ProgressBus.redis(redis, onPublish);
+  return { redis, locks: new RedisLocks(redis), bus, close: () => redis.close() };
 }
