@@ -34,11 +34,12 @@ export function sqliteFile(url: string): string {
 
 /** A database URL fit for messages and logs: its password replaced. */
 export function redactUrl(url: string): string {
+  if (url.startsWith("file:")) return url;
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";
     return parsed.toString();
   } catch {
-    return url.startsWith("file:") ? url : "[unparsable URL]";
+    return "[unparsable URL]";
   }
 }
