@@ -108,7 +108,8 @@ async function smokeCheck(balancerPort: number, replicaPorts: readonly number[])
     balancerPort,
     `mutation { pullModel(ref: "local:mlp-classifier") { ... on Pull { id status } } }`,
   );
-  const id = (pulled.data?.pullModel as { id: string }).id;
+  const id = (pulled.data?.pullModel as { id?: string } | undefined)?.id;
+  if (!id) throw new Error(`the pull was refused: ${JSON.stringify(pulled)}`);
   console.log("pullModel through the balancer:", JSON.stringify(pulled.data));
   for (const replicaPort of replicaPorts) {
     const listed = await post(replicaPort, `{ pull(id: "${id}") { id status } }`);
