@@ -8,6 +8,8 @@ export const REDIS_PREFIX = "model-gateway:";
 const CONNECT_WAIT_MS = 3_000;
 /** A PING slower than this counts as Redis being down. */
 const PING_TIMEOUT_MS = 1_000;
+/** Any command (a rate-limit count, a lock) ends within this, even against a Redis that stopped answering. */
+const COMMAND_TIMEOUT_MS = 2_000;
 
 /**
  * The Redis connections of one replica: commands (rate limits, locks) fail at once while Redis is
@@ -45,8 +47,8 @@ export class RedisConnection {
       return redis;
     };
     const connection = new RedisConnection(
-      client("commands", { enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
-      client("publisher", { enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
+      client("commands", { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS }),
+      client("publisher", { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS }),
       client("subscriber", { maxRetriesPerRequest: null }),
     );
     await Promise.all(

@@ -5,6 +5,8 @@ import { databaseFailure } from "./database-errors.js";
 const POOL_SIZE = 10;
 /** A connection that cannot be made within this long fails the query as DATABASE_UNAVAILABLE. */
 const CONNECT_TIMEOUT_MS = 5_000;
+/** No query of the gateway takes long; one that does is a server in trouble, ended here. */
+const QUERY_TIMEOUT_MS = 30_000;
 
 /**
  * Opens PostgreSQL through Prisma's pg driver adapter, with the client generated from
@@ -17,7 +19,12 @@ export async function openPostgres(url: string, onQuery?: (sql: string) => void)
     import("@prisma/adapter-pg"),
     import("../generated/prisma-pg/client.js"),
   ]);
-  const adapter = new PrismaPg({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const adapter = new PrismaPg({
+    connectionString: url,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
+  });
   const client = new PrismaClient({ adapter, log: onQuery ? [{ emit: "event", level: "query" }] : [] });
   if (onQuery) client.$on("query" as never, (event: { query: string }) => onQuery(event.query));
   const extended = client.$extends({
