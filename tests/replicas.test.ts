@@ -22,6 +22,7 @@ const RATE_LIMIT = 5;
 const ONE = { id: "org/one", bytes: 1_200_000, seed: 11 };
 const BIG = { id: "org/big", bytes: 2_500_000, seed: 12 };
 const PREFIX = "replicas/";
+const CHECKPOINT = 256 * 1024;
 
 const PULL = graphql(`
   mutation Pull($ref: String!) {
@@ -79,6 +80,8 @@ describe.skipIf(!ready)(title, () => {
       MODELS: [ONE, BIG].map((m) => `${m.id}:${m.bytes}:${m.seed}`).join(","),
       GATEWAY_API_KEYS: `${OPS_KEY}=admin,${LIMITED_KEY}=read+pull`,
       MUTATION_RATE_LIMIT: String(RATE_LIMIT),
+      // A download in progress is copied to the bucket every 256 KiB (64 MiB by default).
+      CACHE_CHECKPOINT_BYTES: String(CHECKPOINT),
     };
     // Both at once: they migrate the same empty database under the runner's lock.
     [a, b] = await Promise.all([startReplica(env), startReplica(env)]);
@@ -144,14 +147,14 @@ describe.skipIf(!ready)(title, () => {
     expect(answers).toEqual([...Array(RATE_LIMIT).fill("SUCCEEDED"), "RATE_LIMITED"]);
   });
 
-  it("completes on B, verified, a pull whose replica A was killed mid-transfer", async () => {
+  it("completes on B, verified, a pull whose replica A was killed mid-transfer, from the bytes A left in the store", async () => {
     const first = await startPull(ops(a), `fake:${BIG.id}`);
-    for (;;) {
-      const { pull } = await ops(b).request(PULL_STATE, { id: first.id });
-      if ((pull?.bytesDone ?? 0) > 200_000) break;
-      await sleep(50);
-    }
+    // A's checkpoints in the bucket cover at least two chunks before it dies.
+    const covered = async () =>
+      (await bucket.keys(`${PREFIX}partials/`)).reduce((end, key) => Math.max(end, Number(key.split("-").at(-1))), 0);
+    while ((await covered()) < 2 * CHECKPOINT) await sleep(50);
     await a.kill();
+    const left = await covered();
 
     const second = await startPull(ops(b), `fake:${BIG.id}`);
     const events = await follow(ops(b), second.id);
@@ -162,6 +165,12 @@ describe.skipIf(!ready)(title, () => {
     expect(events.at(-1)?.status).toBe("SUCCEEDED");
     expect(pull?.files).toEqual([{ path: "model.onnx", status: "VERIFIED", sha256: expected }]);
     expect(killed?.status).toBe("INTERRUPTED");
+    // B asked the registry only for the bytes after those A had checkpointed.
+    const resumedFrom = Number(
+      /^bytes=(\d+)-$/.exec(files.gets(`/${BIG.id}/resolve/model.onnx`).at(-1)?.range ?? "")?.[1],
+    );
+    expect(resumedFrom).toBeGreaterThanOrEqual(left);
     expect(await bucket.keys(`${PREFIX}blobs/`)).toContain(expected);
+    expect(await bucket.keys(`${PREFIX}partials/`)).toEqual([]);
   });
 });

@@ -76,6 +76,19 @@ export class CacheStore {
     return (await this.snapshotEntry(dir, revision, path)) ? dir.snapshotFile(revision, path) : null;
   }
 
+  /**
+   * Before a download resumes: brings the bytes another process checkpointed into the shared
+   * store back into the local partial file. The local folder needs nothing: its partial file is
+   * already where every process on this cache finds it.
+   */
+  async restorePartial(_key: string, _partial: string): Promise<void> {}
+
+  /** The partial file has grown to `size` bytes (a shared store may checkpoint them). */
+  partialProgress(_key: string, _partial: string, _size: number): void {}
+
+  /** The download is over (in place, or its bytes were wrong): its checkpoints can go. */
+  async dropPartial(_key: string): Promise<void> {}
+
   close(): void {}
 
   modelDir(registry: string, id: string): ModelDir {

@@ -9,5 +9,5 @@ import { S3Objects } from "./s3-objects.js";
  */
 export async function openCacheStore(store: StoreConfig, cacheDir: string): Promise<CacheStore> {
   if (store.kind === "local-folder") return new CacheStore(cacheDir);
-  return new S3CacheStore(cacheDir, await S3Objects.open(store), store.localMaxBytes);
+  return new S3CacheStore(cacheDir, await S3Objects.open(store), store.localMaxBytes, store.checkpointBytes);
 }

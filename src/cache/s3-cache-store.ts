@@ -5,6 +5,7 @@ import { CacheStore, type SnapshotEntry } from "./cache-store.js";
 import type { CacheUsage } from "./cache-usage.js";
 import { LocalBlobCopies } from "./local-blob-copies.js";
 import { ModelDir } from "./model-dir.js";
+import { PartialCheckpoints } from "./partial-checkpoints.js";
 import type { S3Objects } from "./s3-objects.js";
 import { safePathSegments } from "./safe-path.js";
 
@@ -29,15 +30,18 @@ export class S3CacheStore extends CacheStore {
   /** This replica's own folder, in the same layout: partial downloads and the blobs it runs. */
   private readonly local: CacheStore;
   private readonly copies: LocalBlobCopies;
+  private readonly checkpoints: PartialCheckpoints;
 
   constructor(
     root: string,
     private readonly s3: S3Objects,
     localMaxBytes: number,
+    checkpointBytes: number,
   ) {
     super(root);
     this.local = new CacheStore(root);
     this.copies = new LocalBlobCopies(this.local, s3, localMaxBytes);
+    this.checkpoints = new PartialCheckpoints(s3, checkpointBytes);
   }
 
   override async check(): Promise<DependencyHealth> {
@@ -74,6 +78,18 @@ export class S3CacheStore extends CacheStore {
     if (sizeBytes === null) throw new Error(`the model store has no blob ${sha256} to link ${path} to`);
     await this.s3.putText(entryKey(dir, revision, path), JSON.stringify({ sha256, sizeBytes }));
     if ((await this.local.blobSize(dir, sha256)) !== null) await this.local.linkSnapshot(dir, revision, path, sha256);
+  }
+
+  override restorePartial(key: string, partial: string): Promise<void> {
+    return this.checkpoints.restore(key, partial);
+  }
+
+  override partialProgress(key: string, partial: string, size: number): void {
+    this.checkpoints.progress(key, partial, size);
+  }
+
+  override dropPartial(key: string): Promise<void> {
+    return this.checkpoints.drop(key);
   }
 
   override async snapshotEntry(dir: ModelDir, revision: string, path: string): Promise<SnapshotEntry | null> {

@@ -146,8 +146,29 @@ export class S3Objects {
     }
   }
 
-  /** Downloads an object into a file, answering the sha256 and size of the bytes written. */
-  async download(key: string, file: string, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+  /** Uploads bytes [start, end) of a file as one object. */
+  async uploadRange(key: string, file: string, start: number, end: number): Promise<void> {
+    await this.client.send(
+      new this.sdk.PutObjectCommand({
+        Bucket: this.bucket,
+        Key: this.prefix + key,
+        Body: createReadStream(file, { start, end: end - 1 }),
+        ContentLength: end - start,
+      }),
+      { abortSignal: deadline(TRANSFER_MS) },
+    );
+  }
+
+  /**
+   * Downloads an object into a file (appended to it with `append`), answering the sha256 and size
+   * of the bytes written.
+   */
+  async download(
+    key: string,
+    file: string,
+    signal?: AbortSignal,
+    append = false,
+  ): Promise<{ sha256: string; size: number }> {
     const object = await this.client.send(
       new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
       { abortSignal: deadline(TRANSFER_MS, signal) },
@@ -159,7 +180,7 @@ export class S3Objects {
       hash.update(chunk);
       size += chunk.length;
     });
-    await pipeline(body, createWriteStream(file));
+    await pipeline(body, createWriteStream(file, { flags: append ? "a" : "w" }));
     return { sha256: hash.digest("hex"), size };
   }
 

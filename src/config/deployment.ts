@@ -33,6 +33,8 @@ export const deploymentEnvironment = {
   AWS_SECRET_ACCESS_KEY: optionalText(),
   /** With an S3 store: the most bytes of blobs this replica keeps on its own disk (LRU). */
   CACHE_LOCAL_MAX_BYTES: integer(1024 * 1024, Number.MAX_SAFE_INTEGER, 10 * 2 ** 30),
+  /** With an S3 store: a download in progress is copied to the bucket every this many bytes. */
+  CACHE_CHECKPOINT_BYTES: integer(64 * 1024, 2 ** 40, 64 * 2 ** 20),
 };
 
 /** Variables whose values never appear in configuration errors (URLs may carry passwords). */
@@ -56,6 +58,8 @@ export type StoreConfig =
       readonly secretAccessKey: string | null;
       /** The most bytes of blobs kept on this replica's disk for inference. */
       readonly localMaxBytes: number;
+      /** A download in progress is checkpointed to the bucket every this many bytes. */
+      readonly checkpointBytes: number;
     };
 
 export interface DeploymentConfig {
@@ -83,6 +87,7 @@ export function deploymentConfig(e: DeploymentVariables, defaultDatabaseUrl: str
           accessKeyId: e.AWS_ACCESS_KEY_ID,
           secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
           localMaxBytes: e.CACHE_LOCAL_MAX_BYTES,
+          checkpointBytes: e.CACHE_CHECKPOINT_BYTES,
         }
       : { kind: "local-folder" },
   };

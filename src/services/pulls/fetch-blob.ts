@@ -7,6 +7,7 @@ import { downloadFile } from "../../download/download-file.js";
 import type { DownloadSubject } from "../../download/http-failure.js";
 import { PartialFile } from "../../download/partial-file.js";
 import type { TransferListener, TransferSource } from "../../download/shared-transfers.js";
+import { IntegrityError } from "../../errors.js";
 import type { FileDownload, ModelFile } from "../../registries/types.js";
 
 export interface BlobRequest {
@@ -84,7 +85,9 @@ export async function fetchBlob(
   try {
     const finishedMeanwhile = await cached();
     if (finishedMeanwhile) return finishedMeanwhile;
-    // Even with force, a partial download resumes: its bytes are verified with the rest at the end.
+    // Even with force, a partial download resumes (here, or from another replica's checkpoints in
+    // a shared store): its bytes are verified with the rest at the end.
+    await store.restorePartial(key, partialPath);
     const partial = new PartialFile(partialPath);
     const source = await request.resolve(signal);
     events.onSource(request.source);
@@ -95,12 +98,19 @@ export async function fetchBlob(
       {
         signal,
         stallTimeoutMs: request.stallTimeoutMs,
-        onProgress: events.onProgress,
+        onProgress: (bytes) => {
+          events.onProgress(bytes);
+          store.partialProgress(key, partialPath, bytes);
+        },
         onRetry: events.onRetry,
         failover: failoverTo(request, signal, events),
       },
-    );
+    ).catch(async (error: unknown) => {
+      if (error instanceof IntegrityError) await store.dropPartial(key);
+      throw error;
+    });
     await store.commitBlob(dir, partialPath, done.sha256);
+    await store.dropPartial(key);
     return { ...done, downloaded: true };
   } finally {
     await release();
