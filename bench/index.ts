@@ -14,6 +14,7 @@ const BENCHES = [
   "pull.ts",
   "inference.ts",
   "rejections.ts",
+  "replicas.ts",
 ];
 const tsx = join(import.meta.dirname, "../node_modules/.bin/tsx");
 

@@ -1,12 +1,14 @@
 import { mkdir } from "node:fs/promises";
 import packageJson from "../package.json" with { type: "json" };
-import { CacheStore } from "./cache/cache-store.js";
+import { openCacheStore } from "./cache/open-store.js";
 import type { Config } from "./config.js";
 import type { Services } from "./context.js";
+import { Dependencies } from "./coordination/dependencies.js";
+import { openCoordination } from "./coordination/open-coordination.js";
 import { ArtifactIndex } from "./db/artifact-index.js";
 import { openDatabase } from "./db/client.js";
 import { DatabaseHealth } from "./db/database-health.js";
-import { databaseFile } from "./db/database-url.js";
+import { sqliteFile } from "./db/database-url.js";
 import { PrismaDocumentStore } from "./db/document-store.js";
 import { InferenceHistory } from "./db/inference-history.js";
 import { migrateDatabase } from "./db/migrate.js";
@@ -26,6 +28,7 @@ import { keepHistoryFor } from "./services/history-retention.js";
 import { InferenceService } from "./services/inference.js";
 import { ModelCache } from "./services/model-cache.js";
 import { CachedModelFiles } from "./services/pulls/cached-model-files.js";
+import type { PullProgress } from "./services/pulls/pull-job.js";
 import { PullService } from "./services/pulls/pull-service.js";
 import { RegistryCalls } from "./services/registry-calls.js";
 import { RegistryMonitor } from "./services/registry-monitor.js";
@@ -37,6 +40,8 @@ export interface AppOverrides {
   onQuery?: (sql: string) => void;
   /** Replaces the registries built from the configuration (tests inject fakes here). */
   registries?: RegistrySet;
+  /** Called with every progress event this process publishes (the delivery benchmark times them). */
+  onProgress?: (progress: PullProgress) => void;
 }
 
 export interface App {
@@ -51,7 +56,7 @@ export interface App {
  */
 export async function openApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  await migrateDatabase(config.dataDir);
+  await migrateDatabase(config.database.url);
   const db = await openDatabase(config.databaseUrl, overrides.onQuery);
   const registries =
     overrides.registries ??
@@ -65,21 +70,38 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const metrics = new Metrics();
   const calls = new RegistryCalls(monitor, metrics, logger, config.registries.timeoutMs);
   const engine = new InferenceEngine({ ...config.inference, ortLogLevel: ortLogLevel(config.logLevel) });
-  const store = new CacheStore(config.pulls.cacheDir);
   // Made at start, so a cache folder that cannot be created stops start-up rather than the first pull.
   await mkdir(config.pulls.cacheDir, { recursive: true });
+  const store = await openCacheStore(config.store, config.pulls.cacheDir);
+  const coordination = await openCoordination(config.redis?.url ?? null, logger, overrides.onProgress);
+  const dependencies = new Dependencies(coordination.redis, store);
   const artifacts = new ArtifactIndex(db);
-  const pulls = new PullService({ db, artifacts, registries, calls, store, logger, metrics, ...config.pulls });
+  const pulls = new PullService({
+    db,
+    artifacts,
+    registries,
+    calls,
+    store,
+    locks: coordination.locks,
+    bus: coordination.bus,
+    dependencies,
+    logger,
+    metrics,
+    ...config.pulls,
+  });
   const interrupted = await pulls.recover();
   if (interrupted > 0) {
     logger.warn({ interrupted }, "pulls cut off by the last shutdown are INTERRUPTED; pulling again resumes them");
   }
-  const cache = new ModelCache(registries, store, pulls);
+  const cache = new ModelCache(registries, store, pulls, dependencies);
   const history = new InferenceHistory(db);
   const stopRetention = keepHistoryFor(config.inference.historyDays, history, logger);
   const services: Services = {
     db,
-    databaseHealth: await DatabaseHealth.watch(db, databaseFile({ DATA_DIR: config.dataDir })),
+    databaseHealth: await DatabaseHealth.watch(
+      db,
+      config.database.provider === "sqlite" ? sqliteFile(config.database.url) : null,
+    ),
     logger,
     registries,
     monitor,
@@ -88,7 +110,8 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     version: packageJson.version,
     config,
     metrics,
-    mutationLimiter: new MutationRateLimiter(config.security.mutationsPerMinute),
+    dependencies,
+    mutationLimiter: new MutationRateLimiter(config.security.mutationsPerMinute, coordination.redis),
     inference: new InferenceService({
       files: new CachedModelFiles(registries, calls, pulls, cache),
       engine,
@@ -109,6 +132,8 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
       stopRetention();
       await pulls.close();
       await engine.close();
+      await coordination.close();
+      store.close();
       await db.$disconnect();
     },
   };

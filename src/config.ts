@@ -2,6 +2,12 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import proxyAddr from "proxy-addr";
 import { z } from "zod";
+import {
+  DEPLOYMENT_SECRETS,
+  type DeploymentConfig,
+  deploymentConfig,
+  deploymentEnvironment,
+} from "./config/deployment.js";
 import { boolean, csv, integer } from "./config/env-values.js";
 import { type ConfigProblem, registryInstances } from "./config/registry-instances.js";
 import { databaseUrl } from "./db/database-url.js";
@@ -88,6 +94,7 @@ const environment = z.object({
   CACHE_DIR: z.string().min(1).optional(),
   PULL_CONCURRENCY: integer(1, 64, 4),
   PULL_STALL_TIMEOUT_MS: integer(100, 3_600_000, 30_000),
+  ...deploymentEnvironment,
 });
 
 /** Each kind of registry brings the variables of its built-in instance (HF_*, ONNX_ZOO_*, …). */
@@ -96,12 +103,16 @@ const registryEnvironment = z.object(
 );
 
 /** Variables whose values are never echoed, not even in configuration errors. */
-const SECRETS = new Set(["GATEWAY_API_KEYS", ...Object.values(REGISTRY_KINDS).flatMap((kind) => kind.secrets)]);
+const SECRETS = new Set([
+  "GATEWAY_API_KEYS",
+  ...DEPLOYMENT_SECRETS,
+  ...Object.values(REGISTRY_KINDS).flatMap((kind) => kind.secrets),
+]);
 
 type Environment = z.infer<typeof environment>;
 export type ExecutionProviderName = (typeof EXECUTION_PROVIDER_NAMES)[number];
 
-export interface Config {
+export interface Config extends DeploymentConfig {
   readonly env: Environment["NODE_ENV"];
   readonly server: {
     readonly host: string;
@@ -116,6 +127,7 @@ export interface Config {
   };
   readonly logLevel: Environment["LOG_LEVEL"];
   readonly dataDir: string;
+  /** DATABASE_URL, or the SQLite file `<DATA_DIR>/gateway.db`; the same as `database.url`. */
   readonly databaseUrl: string;
   readonly registries: {
     /** Names of the enabled instances. */
@@ -155,7 +167,10 @@ export interface Config {
     readonly intraOpThreads: number;
   };
   readonly pulls: {
-    /** The content-addressed model cache (CACHE_DIR, by default `<DATA_DIR>/cache`). */
+    /**
+     * The content-addressed model cache (CACHE_DIR, by default `<DATA_DIR>/cache`); with an S3
+     * store, this replica's bounded local copy of the blobs it runs.
+     */
     readonly cacheDir: string;
     /** The most file transfers that run at once, across all pulls. */
     readonly concurrency: number;
@@ -199,7 +214,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const { instances, problems } = registryInstances(registryVariables.data, present);
   if (problems.length > 0) fail(problems);
   const dataDir = resolve(e.DATA_DIR);
+  const deployment = deploymentConfig(e, databaseUrl({ DATA_DIR: dataDir }));
   return deepFreeze({
+    ...deployment,
     env: e.NODE_ENV,
     server: {
       host: e.HOST,
@@ -211,7 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     logLevel: e.LOG_LEVEL,
     dataDir,
-    databaseUrl: databaseUrl({ DATA_DIR: dataDir }),
+    databaseUrl: deployment.database.url,
     registries: {
       enabled: instances.filter((instance) => instance.enabled).map((instance) => instance.name),
       timeoutMs: e.REGISTRY_TIMEOUT_MS,

@@ -1,4 +1,5 @@
 import type { Config } from "./config.js";
+import type { Dependencies } from "./coordination/dependencies.js";
 import type { Database } from "./db/client.js";
 import type { DatabaseHealth } from "./db/database-health.js";
 import type { Logger } from "./logger.js";
@@ -28,6 +29,8 @@ export interface Services {
   version: string;
   config: Config;
   metrics: Metrics;
+  /** Redis and the model store, as /health reports them. */
+  dependencies: Dependencies;
   mutationLimiter: MutationRateLimiter;
   inference: InferenceService;
   /** Pulls models into the cache; `ensureCached` is the inference service's way in. */

@@ -30,6 +30,7 @@ export type ErrorCode =
   | "ARTIFACTS_UNREACHABLE"
   | "UNSUPPORTED_MODEL_FORMAT"
   | "DATABASE_UNAVAILABLE"
+  | "DEPENDENCY_UNAVAILABLE"
   | "OUTPUT_TOO_LARGE"
   | "CANCELLED";
 
@@ -237,5 +238,20 @@ export class DatabaseUnavailable extends GatewayError {
 export class RequestCancelled extends GatewayError {
   constructor(what: string) {
     super("CANCELLED", `The client cancelled the request while ${what}.`);
+  }
+}
+
+/**
+ * A service the replicas share (Redis, the S3 model store) cannot be reached: reads still answer,
+ * but what needs it (pulls, rate-limited mutations, removing models) is refused until it is back.
+ */
+export class DependencyUnavailable extends GatewayError {
+  constructor(dependency: "Redis" | "the model store", reason: string, options?: ErrorOptions) {
+    super(
+      "DEPENDENCY_UNAVAILABLE",
+      `${dependency === "Redis" ? "Redis" : "The model store"}, which the gateway's replicas share, cannot be reached (${reason}); retry once /health reports it ok.`,
+      {},
+      options,
+    );
   }
 }

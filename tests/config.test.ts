@@ -208,4 +208,49 @@ describe("configuration", () => {
       /GATEWAY_API_KEYS=\[redacted\]/,
     );
   });
+
+  it("reads the replicas' variables: PostgreSQL, Redis, and an S3 store with its prefix and local bound", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgresql://gateway:pw@db.internal:5432/gateway",
+      REDIS_URL: "redis://redis.internal:6379",
+      CACHE_STORE: "s3://team-models/gateway/prod",
+      S3_ENDPOINT: "http://minio.internal:9000/",
+      S3_FORCE_PATH_STYLE: "true",
+      CACHE_LOCAL_MAX_BYTES: "2147483648",
+    });
+
+    expect(config.database).toEqual({
+      provider: "postgresql",
+      url: "postgresql://gateway:pw@db.internal:5432/gateway",
+    });
+    expect(config.redis).toEqual({ url: "redis://redis.internal:6379" });
+    expect(config.store).toMatchObject({
+      kind: "s3",
+      bucket: "team-models",
+      prefix: "gateway/prod/",
+      endpoint: "http://minio.internal:9000",
+      forcePathStyle: true,
+      region: "us-east-1",
+      localMaxBytes: 2 ** 31,
+    });
+    expect(loadConfig({}).store).toEqual({ kind: "local-folder" });
+    expect(loadConfig({}).redis).toBeNull();
+  });
+
+  it("refuses a database or store it cannot use, naming the variable without echoing a password", () => {
+    const refuse = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error("accepted");
+    };
+
+    const database = refuse({ DATABASE_URL: "mysql://root:hunter2@db/gateway" });
+    expect(database).toContain("DATABASE_URL=[redacted]: must be a file: URL (SQLite) or a postgresql:// URL");
+    expect(database).not.toContain("hunter2");
+    expect(refuse({ CACHE_STORE: "/mnt/models" })).toContain('CACHE_STORE="/mnt/models": must be s3://<bucket>');
+    expect(refuse({ REDIS_URL: "localhost:6379" })).toContain("REDIS_URL=[redacted]: must be a redis://");
+  });
 });

@@ -11,10 +11,10 @@ declare module "vitest" {
   }
 }
 
-/** Migrates one database for the whole run (the Prisma CLI takes seconds); each test copies it. */
+/** Migrates one database for the whole run; each test copies it. */
 export default async function setup(project: TestProject) {
   const dir = await mkdtemp(join(tmpdir(), "gateway-template-"));
-  await migrateDatabase(dir);
+  await migrateDatabase(`file:${join(dir, "gateway.db")}`);
   project.provide("templateDataDir", dir);
   return () => rm(dir, { recursive: true, force: true });
 }

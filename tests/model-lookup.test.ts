@@ -78,7 +78,8 @@ describe("model lookups", () => {
         { refs },
       );
       expect(data?.models.map((m) => m.pulls.map((p) => p.files.length))).toEqual(refs.map(() => [1]));
-      return statements.filter((sql) => /`Pull(File)?`/.test(sql)).length;
+      // SQLite quotes names with backticks, PostgreSQL with double quotes.
+      return statements.filter((sql) => /[`"]Pull(File)?[`"]/.test(sql)).length;
     };
 
     const few = await pullStatements(3);

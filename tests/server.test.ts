@@ -9,14 +9,17 @@ beforeAll(async () => {
 afterAll(() => gateway.close());
 
 describe("HTTP server", () => {
-  it("reports readiness with version, database, registries and execution providers at /health", async () => {
+  it("reports readiness with version, database, shared services, registries and execution providers at /health", async () => {
     const response = await fetch(`${gateway.url}/health`);
 
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: "ok",
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
-      database: { status: "ok", error: null, latencyMs: expect.any(Number) },
+      database: { provider: "sqlite", status: "ok", error: null, latencyMs: expect.any(Number) },
+      // The embedded default: no Redis, the local cache folder.
+      redis: null,
+      store: { kind: "local-folder", status: "ok", error: null, latencyMs: expect.any(Number) },
       registries: [
         expect.objectContaining({ name: "local", kind: "local-folder", enabled: true, status: "UNKNOWN" }),
         expect.objectContaining({ name: "hf", kind: "huggingface", enabled: false, status: "UNKNOWN" }),

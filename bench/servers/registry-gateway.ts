@@ -5,10 +5,12 @@ import { startBenchApp } from "../bench-app.js";
 /**
  * A gateway whose one registry is BENCH_REGISTRY — `local` (the seeded folder), `onnx-zoo` (the
  * zoo's real manifest, served locally) or `hf` (a fake Hub, its info served from the database
- * within HF_CACHE_TTL_SECONDS) — warmed with one read of BENCH_REF, for `model(ref)` throughput.
+ * within HF_CACHE_TTL_SECONDS) — on SQLite or DATABASE_URL's PostgreSQL, warmed with one read of BENCH_REF, for `model(ref)` throughput.
  */
 const registry = process.env.BENCH_REGISTRY ?? "local";
 const env: Record<string, string> = { REGISTRIES: registry };
+// DATABASE_URL (bench:replicas sets it) puts the gateway on PostgreSQL; SQLite otherwise.
+if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
 if (registry === "onnx-zoo") env.ONNX_ZOO_MANIFEST_URL = (await startManifestServer()).url;
 if (registry === "hf") {
   const hub = await FakeHub.start({ repos: [{ id: "acme/vision" }] });

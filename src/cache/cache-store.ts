@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { constants, existsSync } from "node:fs";
 import {
+  access,
   copyFile,
   link,
   mkdir,
@@ -16,7 +17,9 @@ import {
   writeFile,
 } from "node:fs/promises";
 import { basename, dirname, join, relative, sep } from "node:path";
+import type { DependencyHealth } from "../db/database-health.js";
 import type { ModelFile } from "../registries/types.js";
+import { type CacheUsage, measureCache, removeModelFolder } from "./cache-usage.js";
 import { ModelDir } from "./model-dir.js";
 
 /** A file as a snapshot holds it. */
@@ -29,10 +32,64 @@ export interface SnapshotEntry {
 /**
  * The cache's files: verified blobs, the snapshot links that name them, and the refs that name
  * snapshots. Every change is a rename of a finished file (or link) into place, so a reader never
- * sees a half-written one and a crash leaves only temporary files behind.
+ * sees a half-written one and a crash leaves only temporary files behind. This is the embedded
+ * store, a local folder; S3CacheStore keeps the same model in a bucket replicas share, with this
+ * folder as each replica's own copy of the blobs it runs.
  */
 export class CacheStore {
+  /** What /health calls the store. */
+  readonly kind: "local-folder" | "s3" = "local-folder";
+
   constructor(readonly root: string) {}
+
+  /** Whether the store can be written (for /health, and before a pull). */
+  async check(): Promise<DependencyHealth> {
+    const started = performance.now();
+    const error = await access(this.root, constants.W_OK).then(
+      () => null,
+      () => "the cache folder (CACHE_DIR) is missing or not writable by the gateway's user",
+    );
+    return { status: error === null ? "ok" : "unavailable", error, latencyMs: performance.now() - started };
+  }
+
+  /** What the store holds, per model and in total. */
+  usage(): Promise<CacheUsage> {
+    return measureCache(this);
+  }
+
+  /** Deletes a model (every revision); blobs another model shares stay. */
+  removeModel(dir: ModelDir): Promise<{ bytesFreed: number; files: number }> {
+    return removeModelFolder(dir);
+  }
+
+  /** Whether the store holds anything of a model. */
+  async hasModel(dir: ModelDir): Promise<boolean> {
+    return (await this.modelFolders()).includes(dir.name);
+  }
+
+  /**
+   * The path on this machine of a file of a snapshot, beside the snapshot's other files (an ONNX
+   * graph finds its external data by relative path); null when the snapshot lacks it. `fetch`:
+   * whether a store that keeps blobs elsewhere may bring it here (a local folder has it already).
+   */
+  async localFile(dir: ModelDir, revision: string, path: string, _fetch = true): Promise<string | null> {
+    return (await this.snapshotEntry(dir, revision, path)) ? dir.snapshotFile(revision, path) : null;
+  }
+
+  /**
+   * Before a download resumes: brings the bytes another process checkpointed into the shared
+   * store back into the local partial file. The local folder needs nothing: its partial file is
+   * already where every process on this cache finds it.
+   */
+  async restorePartial(_key: string, _partial: string): Promise<void> {}
+
+  /** The partial file has grown to `size` bytes (a shared store may checkpoint them). */
+  partialProgress(_key: string, _partial: string, _size: number): void {}
+
+  /** The download is over (in place, or its bytes were wrong): its checkpoints can go. */
+  async dropPartial(_key: string): Promise<void> {}
+
+  close(): void {}
 
   modelDir(registry: string, id: string): ModelDir {
     return new ModelDir(this.root, registry, id);
@@ -45,7 +102,12 @@ export class CacheStore {
   }
 
   /** Where a verified blob with this sha256 lies in the cache, in any model's folder; null when none holds it. */
-  async findBlob(sha256: string, except?: ModelDir): Promise<string | null> {
+  findBlob(sha256: string, except?: ModelDir): Promise<string | null> {
+    return this.findLocalBlob(sha256, except);
+  }
+
+  /** A verified blob in this machine's folder, in any model's folder. */
+  protected async findLocalBlob(sha256: string, except?: ModelDir): Promise<string | null> {
     for (const name of await this.modelFolders()) {
       const path = join(this.root, name, "blobs", sha256);
       if (path !== except?.blob(sha256) && (await stat(path).catch(() => null))?.isFile()) return path;
@@ -55,7 +117,7 @@ export class CacheStore {
 
   /** Makes a blob another model already holds this model's too (a hard link: stored once). */
   async adoptBlob(dir: ModelDir, sha256: string): Promise<boolean> {
-    const source = await this.findBlob(sha256, dir);
+    const source = await this.findLocalBlob(sha256, dir);
     if (source === null) return false;
     const target = dir.blob(sha256);
     await mkdir(dir.blobsDir, { recursive: true });
@@ -149,6 +211,7 @@ export class CacheStore {
     return stats.bavail * stats.bsize;
   }
 
+  /** Model folders in this machine's folder (for the S3 store too: its local copy). */
   async modelFolders(): Promise<string[]> {
     const names = await readdir(this.root).catch(() => [] as string[]);
     return names.filter((name) => ModelDir.parseFolderName(name) !== null).sort();

@@ -199,20 +199,28 @@ export class PullStore {
   /**
    * Marks as INTERRUPTED the pulls left QUEUED or RUNNING by processes that are gone (a crash, a
    * restart, a container that was replaced); another gateway's live pulls on the same database are
-   * left to it. Answers how many.
+   * left to it. Answers their ids.
    */
-  async interruptOrphans(): Promise<number> {
+  async interruptOrphans(): Promise<string[]> {
     const active = await this.db.pull.findMany({
       where: { status: { in: [...ACTIVE_STATUSES] } },
       select: { id: true, owner: true, heartbeatAt: true, createdAt: true },
     });
     const orphans = active.filter((pull) => isOrphaned(pull));
-    if (orphans.length === 0) return 0;
-    const { count } = await this.db.pull.updateMany({
-      where: { id: { in: orphans.map((pull) => pull.id) }, status: { in: [...ACTIVE_STATUSES] } },
-      data: { status: "INTERRUPTED", finishedAt: new Date(), owner: null },
+    if (orphans.length === 0) return [];
+    const ids = orphans.map((pull) => pull.id);
+    // Another replica's sweep may have got there first: only the rows still active count.
+    return this.db.$transaction(async (tx) => {
+      const still = await tx.pull.findMany({
+        where: { id: { in: ids }, status: { in: [...ACTIVE_STATUSES] } },
+        select: { id: true },
+      });
+      await tx.pull.updateMany({
+        where: { id: { in: still.map((pull) => pull.id) } },
+        data: { status: "INTERRUPTED", finishedAt: new Date(), owner: null },
+      });
+      return still.map((pull) => pull.id);
     });
-    return count;
   }
 
   /** The newest successful pull of a model at a requested revision with these patterns, for cache checks. */

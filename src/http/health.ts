@@ -4,8 +4,10 @@ import { hasScope } from "../security/api-keys.js";
 import { identify } from "../security/identify.js";
 
 /**
- * GET /health: readiness as JSON, 503 when the database cannot be used. The details — the
- * database's state, every registry's last call, each execution provider, the version — are for
+ * GET /health: readiness as JSON, 503 when the database cannot be used; `degraded` (still 200:
+ * reads are served) when Redis or the model store the replicas share is down, which refuses
+ * pulls. The details — each dependency's state and latency, every registry's last call, each
+ * execution provider, the version — are for
  * operators: with API keys configured, only a key with the read scope sees them; anyone else gets
  * the status alone, which is all a load balancer needs.
  */
@@ -13,9 +15,10 @@ export function healthReport(services: Services): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== "/health") return;
-      const database = await services.databaseHealth.check();
-      const status = database.status === "ok" ? "ok" : "unavailable";
-      const httpStatus = status === "ok" ? 200 : 503;
+      const [database, shared] = await Promise.all([services.databaseHealth.check(), services.dependencies.report()]);
+      const sharedDown = shared.redis?.status === "unavailable" || shared.store.status === "unavailable";
+      const status = database.status !== "ok" ? "unavailable" : sharedDown ? "degraded" : "ok";
+      const httpStatus = status === "unavailable" ? 503 : 200;
       const caller = identify(services.config.security.apiKeys, request.headers.get("authorization"));
       if (!("principal" in caller) || !hasScope(caller.principal, "read")) {
         endResponse(Response.json({ status }, { status: httpStatus }));
@@ -34,7 +37,15 @@ export function healthReport(services: Services): Plugin {
       );
       endResponse(
         Response.json(
-          { status, version: services.version, database, registries, executionProviders },
+          {
+            status,
+            version: services.version,
+            database: { provider: services.config.database.provider, ...database },
+            redis: shared.redis,
+            store: shared.store,
+            registries,
+            executionProviders,
+          },
           { status: httpStatus },
         ),
       );

@@ -29,6 +29,8 @@ const CODES: Record<ErrorCode, string> = {
   ARTIFACTS_UNREACHABLE: "The model's files live in a store the gateway cannot read through its registry.",
   DATABASE_UNAVAILABLE:
     "The gateway's own database cannot be read or written (read-only, damaged, full or deleted); the message names the cause.",
+  DEPENDENCY_UNAVAILABLE:
+    "A service the gateway's replicas share (Redis, the S3 model store) cannot be reached; reads still answer, pulls and other mutations that need it are refused until /health reports it ok.",
   OUTPUT_TOO_LARGE:
     "The model's outputs are larger than INFERENCE_MAX_OUTPUT_BYTES; ask for fewer outputs or a smaller input.",
   CANCELLED: "The client cancelled the request (or went away) before the work ended.",

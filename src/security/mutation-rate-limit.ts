@@ -1,16 +1,31 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { GatewayContext } from "../context.js";
-import { GatewayError } from "../errors.js";
+import { REDIS_PREFIX, type RedisConnection } from "../coordination/redis-connection.js";
+import { DependencyUnavailable, GatewayError } from "../errors.js";
 
 /**
  * Bounds the expensive mutations (pullModel, runInference) per API key, or per client address
- * when the gateway is open: a token bucket of `perMinute` calls refilled over a minute.
+ * when the gateway is open: a token bucket of `perMinute` calls refilled over a minute. Counted in
+ * this process by default; in Redis when replicas share one, so N replicas share one budget per
+ * key (and a Redis that is down refuses the mutation with DEPENDENCY_UNAVAILABLE, never lets it
+ * through uncounted).
  */
 export class MutationRateLimiter {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterAbstract;
 
-  constructor(private readonly perMinute: number) {
-    this.limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+  constructor(
+    private readonly perMinute: number,
+    redis: RedisConnection | null = null,
+  ) {
+    this.limiter = redis
+      ? new RateLimiterRedis({
+          storeClient: redis.commands,
+          points: perMinute,
+          duration: 60,
+          keyPrefix: `${REDIS_PREFIX}mutations`,
+          rejectIfRedisNotReady: true,
+        })
+      : new RateLimiterMemory({ points: perMinute, duration: 60 });
   }
 
   /** Counts one call for the caller, or throws RATE_LIMITED saying when to retry. */
@@ -19,7 +34,9 @@ export class MutationRateLimiter {
     try {
       await this.limiter.consume(who);
     } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      if (!(rejection instanceof RateLimiterRes)) {
+        throw new DependencyUnavailable("Redis", (rejection as Error).message ?? "no answer", { cause: rejection });
+      }
       const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       throw new GatewayError(
         "RATE_LIMITED",

@@ -1,7 +1,8 @@
 import { stat } from "node:fs/promises";
 import type { CacheStore } from "../cache/cache-store.js";
-import { type CachedModelUsage, measureCache, removeModelFolder } from "../cache/cache-usage.js";
+import type { CachedModelUsage } from "../cache/cache-usage.js";
 import { unsafePathReason } from "../cache/safe-path.js";
+import type { Dependencies } from "../coordination/dependencies.js";
 import { InvalidInput, ModelNotCached } from "../errors.js";
 import { chooseModelFile } from "../inference/choose-model-file.js";
 import { formatModelRef, type ModelRef } from "../model-ref.js";
@@ -36,6 +37,8 @@ export class ModelCache {
     private readonly registries: RegistrySet,
     private readonly store: CacheStore,
     private readonly pulls: PullService,
+    /** A store replicas share must be reachable before a model is removed from it. */
+    private readonly dependencies: Pick<Dependencies, "assertAvailable">,
   ) {}
 
   /** Whether a pull of the model at this reference's revision (default: main) has succeeded and is still in place. */
@@ -58,24 +61,26 @@ export class ModelCache {
 
   /**
    * The absolute path of one cached file of a model (in its snapshot folder, so files that an
-   * ONNX graph refers to by relative path sit beside it), or null when it is not cached.
+   * ONNX graph refers to by relative path sit beside it), or null when it is not cached. With a
+   * shared store the snapshot is brought to this machine first, unless `fetch` is false.
    */
-  async localFile(ref: ModelRef, path: string): Promise<string | null> {
+  async localFile(ref: ModelRef, path: string, fetch = true): Promise<string | null> {
     const manager = this.registries.get(ref.registry);
     if (unsafePathReason(path) !== null) return null;
     if (manager.localPath) return manager.localPath(ref, { path, sizeBytes: null, sha256: null }).catch(() => null);
     if (!(await this.isCached(ref))) return null;
     const dir = this.store.modelDir(ref.registry, ref.id);
     const snapshot = (await this.store.resolveRef(dir, ref.revision ?? DEFAULT_BRANCH)) as string;
-    if (!(await this.store.snapshotEntry(dir, snapshot, path))) return null;
-    await this.store.touch(dir);
-    return dir.snapshotFile(snapshot, path);
+    const local = await this.store.localFile(dir, snapshot, path, fetch);
+    if (local !== null) await this.store.touch(dir);
+    return local;
   }
 
   /**
    * The signature and metadata of a cached model's ONNX file (the one inference would run), for
    * registries that publish none: read from the protobuf once per file version; null when the
-   * model is not cached, has no single ONNX file, or the file is unreadable.
+   * model is not cached, has no single ONNX file, or the file is unreadable (or, with a shared
+   * store, not on this machine yet: a model query never downloads a model).
    */
   async signature(ref: ModelRef): Promise<OnnxMetadata | null> {
     if (this.registries.get(ref.registry).localPath) return null;
@@ -83,7 +88,7 @@ export class ModelCache {
     if (!files) return null;
     let path: string | null;
     try {
-      path = await this.localFile(ref, chooseModelFile(formatModelRef(ref), files, null).path);
+      path = await this.localFile(ref, chooseModelFile(formatModelRef(ref), files, null).path, false);
     } catch {
       return null;
     }
@@ -93,7 +98,7 @@ export class ModelCache {
   }
 
   async report(): Promise<CacheReport> {
-    const [usage, freeBytes] = await Promise.all([measureCache(this.store), this.store.freeBytes()]);
+    const [usage, freeBytes] = await Promise.all([this.store.usage(), this.store.freeBytes()]);
     return { ...usage, freeBytes };
   }
 
@@ -110,11 +115,12 @@ export class ModelCache {
         field: "ref",
       });
     }
+    await this.dependencies.assertAvailable();
     const dir = this.store.modelDir(ref.registry, ref.id);
-    if (!(await this.store.modelFolders()).includes(dir.name)) {
+    if (!(await this.store.hasModel(dir))) {
       throw new ModelNotCached(`${text} is not in the cache.`, { ref: text });
     }
     await this.pulls.cancelModelPulls(ref);
-    return { ref: text, ...(await removeModelFolder(dir)) };
+    return { ref: text, ...(await this.store.removeModel(dir)) };
   }
 }

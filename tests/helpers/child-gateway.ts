@@ -5,12 +5,15 @@ import { cleanEnv } from "./clean-env.js";
 const childMain = join(import.meta.dirname, "pull-gateway-child.ts");
 
 /**
- * Starts pull-gateway-child.ts in a process of its own and answers its URL once it listens.
+ * Starts pull-gateway-child.ts (or another child script) in a process of its own and answers its URL once it listens.
  * Node runs it with tsx's loader directly: the tsx command would run the gateway in a
  * grandchild that signals sent to the child miss.
  */
-export function startChildGateway(env: Record<string, string>): { process: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, ["--import", "tsx", childMain], {
+export function startChildGateway(
+  env: Record<string, string>,
+  script = childMain,
+): { process: ChildProcess; url: Promise<string> } {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: cleanEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { access, copyFile, mkdtemp, readdir, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -42,6 +43,7 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "gateway-test-")));
   await copyTemplateDatabase(dataDir);
+  const postgres = await postgresDatabaseFor(dataDir);
   const modelsDir = join(dataDir, "models");
   const config = loadConfig({
     NODE_ENV: "test",
@@ -50,6 +52,7 @@ export async function startTestApp(
     LOG_LEVEL: "silent",
     // Tests never reach the internet: registries that call out are enabled by the tests that serve them.
     REGISTRIES: "local",
+    ...postgres,
     ...options.env,
   });
   const app = await openApp(config, {
@@ -105,4 +108,28 @@ export async function copyTemplateDatabase(dataDir: string): Promise<void> {
     () => false,
   );
   if (!exists) await copyFile(join(inject("templateDataDir"), "gateway.db"), target);
+}
+
+/**
+ * With TEST_POSTGRES_URL set (tests/postgres-suite.test.ts sets it for a chosen set of this
+ * suite's files), gateways use a PostgreSQL database instead of SQLite: one per data folder, so
+ * two gateways given one data folder share one database, as they share one SQLite file otherwise.
+ */
+async function postgresDatabaseFor(dataDir: string): Promise<{ DATABASE_URL?: string }> {
+  const server = process.env.TEST_POSTGRES_URL;
+  if (!server) return {};
+  const name = `t_${createHash("sha256").update(dataDir).digest("hex").slice(0, 24)}`;
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "42P04") throw error; // made already, for this data folder
+  } finally {
+    await client.end();
+  }
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { DATABASE_URL: url.toString() };
 }

@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
-import { acquireBlobLock } from "../../cache/blob-lock.js";
 import type { CacheStore } from "../../cache/cache-store.js";
 import type { ModelDir } from "../../cache/model-dir.js";
+import type { Locks } from "../../coordination/locks.js";
 import { downloadFile } from "../../download/download-file.js";
 import type { DownloadSubject } from "../../download/http-failure.js";
 import { PartialFile } from "../../download/partial-file.js";
 import type { TransferListener, TransferSource } from "../../download/shared-transfers.js";
+import { IntegrityError } from "../../errors.js";
 import type { FileDownload, ModelFile } from "../../registries/types.js";
 
 export interface BlobRequest {
@@ -40,22 +41,27 @@ export interface BlobOutcome {
   downloaded: boolean;
 }
 
-/** Identifies a blob before it is downloaded: its sha256, or where it comes from when the registry gives none. */
+/**
+ * Identifies a blob before it is downloaded: its sha256, or where it comes from when the registry
+ * gives none (the model's folder name, not its path, so replicas with other cache folders agree).
+ */
 export function blobKey(request: Pick<BlobRequest, "dir" | "file" | "revision">): string {
   if (request.file.sha256) return request.file.sha256.toLowerCase();
   return createHash("sha256")
-    .update(`${request.dir.path}\0${request.revision}\0${request.file.path}`)
+    .update(`${request.dir.name}\0${request.revision}\0${request.file.path}`)
     .digest("hex")
     .slice(0, 40);
 }
 
 /**
- * Brings one blob into a model's folder: found in place, linked from another model, or
- * downloaded under the blob's lock file (so another gateway process on the same cache waits for
- * this one instead of writing the same partial file) and renamed into place once verified.
+ * Brings one blob into a model's folder: found in place (in the shared store too), linked from
+ * another model, or downloaded under the blob's lock (so another gateway process, on this cache
+ * or another replica, waits for this one instead of downloading the same bytes) and committed
+ * once verified.
  */
 export async function fetchBlob(
   store: CacheStore,
+  locks: Locks,
   request: BlobRequest,
   signal: AbortSignal,
   events: TransferListener,
@@ -73,12 +79,15 @@ export async function fetchBlob(
   if (found) return found;
 
   await mkdir(dir.blobsDir, { recursive: true });
-  const { partial: partialPath, lock } = dir.partialFiles(blobKey(request));
-  const release = await acquireBlobLock(lock, signal);
+  const key = blobKey(request);
+  const { partial: partialPath, lock } = dir.partialFiles(key);
+  const release = await locks.acquire({ key: `blob:${key}`, file: lock }, signal);
   try {
     const finishedMeanwhile = await cached();
     if (finishedMeanwhile) return finishedMeanwhile;
-    // Even with force, a partial download resumes: its bytes are verified with the rest at the end.
+    // Even with force, a partial download resumes (here, or from another replica's checkpoints in
+    // a shared store): its bytes are verified with the rest at the end.
+    await store.restorePartial(key, partialPath);
     const partial = new PartialFile(partialPath);
     const source = await request.resolve(signal);
     events.onSource(request.source);
@@ -89,12 +98,19 @@ export async function fetchBlob(
       {
         signal,
         stallTimeoutMs: request.stallTimeoutMs,
-        onProgress: events.onProgress,
+        onProgress: (bytes) => {
+          events.onProgress(bytes);
+          store.partialProgress(key, partialPath, bytes);
+        },
         onRetry: events.onRetry,
         failover: failoverTo(request, signal, events),
       },
-    );
+    ).catch(async (error: unknown) => {
+      if (error instanceof IntegrityError) await store.dropPartial(key);
+      throw error;
+    });
     await store.commitBlob(dir, partialPath, done.sha256);
+    await store.dropPartial(key);
     return { ...done, downloaded: true };
   } finally {
     await release();

@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { CacheStore } from "../../cache/cache-store.js";
 import type { ModelDir } from "../../cache/model-dir.js";
+import type { Locks } from "../../coordination/locks.js";
 import type { ArtifactIndex } from "../../db/artifact-index.js";
 import type { PullStore } from "../../db/pull-store.js";
 import type { SharedTransfers } from "../../download/shared-transfers.js";
@@ -16,6 +17,8 @@ import type { PlannedFile, PullPlan } from "./pull-plan.js";
 
 export interface RunDeps {
   store: CacheStore;
+  /** One download of a blob at a time, across processes (lock files, or Redis across replicas). */
+  locks: Locks;
   registries: RegistrySet;
   /** Where else the same bytes are known to be, for a download whose source fails. */
   artifacts: ArtifactIndex;
@@ -105,7 +108,7 @@ async function fetchFile(
   try {
     const outcome = await deps.transfers.run(
       `${blobKey(request)}${force ? ":force" : ""}`,
-      (transferSignal, events) => fetchBlob(deps.store, request, transferSignal, events),
+      (transferSignal, events) => fetchBlob(deps.store, deps.locks, request, transferSignal, events),
       {
         onProgress: (bytes) => job.progress(file.path, bytes),
         onRetry: () => {

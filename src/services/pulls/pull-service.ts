@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CacheStore } from "../../cache/cache-store.js";
+import type { Dependencies } from "../../coordination/dependencies.js";
+import type { Locks } from "../../coordination/locks.js";
+import type { ProgressBus } from "../../coordination/progress-bus.js";
 import type { ArtifactIndex } from "../../db/artifact-index.js";
 import type { Database } from "../../db/client.js";
 import { ACTIVE_STATUSES, isOrphaned, PullStore, type PullWithFiles } from "../../db/pull-store.js";
@@ -13,6 +16,7 @@ import { claimOwner, formatOwner, OWNER_LEASE_MS } from "../../process-owner.js"
 import type { RegistrySet } from "../../registries/registry-set.js";
 import { canonicalRef } from "../canonical-ref.js";
 import type { RegistryCalls } from "../registry-calls.js";
+import { progressStream } from "./progress-stream.js";
 import { type LiveFile, PullJob, type PullProgress, progressOfRecord } from "./pull-job.js";
 import { DEFAULT_BRANCH, planPull } from "./pull-plan.js";
 import { type RunDeps, runPull } from "./pull-runner.js";
@@ -24,6 +28,12 @@ export interface PullServiceDeps {
   registries: RegistrySet;
   calls: RegistryCalls;
   store: CacheStore;
+  /** One download of a blob at a time, across processes (lock files, or Redis across replicas). */
+  locks: Locks;
+  /** Carries progress events from the process running a pull to its subscribers, on any replica. */
+  bus: ProgressBus;
+  /** Redis and the model store: a pull is refused while one the replicas share is down. */
+  dependencies: Dependencies;
   logger: Logger;
   metrics: Metrics;
   /** PULL_CONCURRENCY: the most file transfers at once, across all pulls. */
@@ -32,9 +42,9 @@ export interface PullServiceDeps {
   stallTimeoutMs: number;
 }
 
-/** The quickest a progress subscription repeats itself; the final event is sent at once. */
+/** How often a running pull publishes its progress (at most four events a second); the final event is sent at once. */
 const PROGRESS_INTERVAL_MS = 250;
-/** How often a subscription reads a pull that another process runs. */
+/** How long a subscription waits for an event before it reads the pull's state itself. */
 const POLL_INTERVAL_MS = 1_000;
 /** How long cancelPull waits for another process to stop its pull. */
 const CANCEL_WAIT_MS = 5_000;
@@ -63,6 +73,9 @@ export class PullService {
 
   /** Plans a pull and starts it; a pull of files already cached is SUCCEEDED as it is returned. */
   async start(asked: ModelRef, patterns: readonly string[] | null, force: boolean, signal: AbortSignal) {
+    await this.deps.dependencies.assertAvailable();
+    // A pull whose owner died (another replica, killed) stops showing as RUNNING before this one starts.
+    await this.interruptOrphans();
     const ref = await canonicalRef(this.deps.registries, this.deps.calls, asked, signal);
     const plan = await planPull(this.deps, ref, patterns, force, signal);
     const done = plan.files.every((file) => file.cached);
@@ -106,7 +119,12 @@ export class PullService {
     );
     const job = new PullJob(pull.id, modelKey(ref), files);
     this.jobs.set(job.id, job);
-    void runPull(this.runDeps, job, plan, force).finally(() => this.jobs.delete(job.id));
+    const publisher = setInterval(() => this.deps.bus.publish(job.snapshot()), PROGRESS_INTERVAL_MS);
+    void runPull(this.runDeps, job, plan, force).finally(() => {
+      clearInterval(publisher);
+      this.jobs.delete(job.id);
+      this.deps.bus.publish(job.snapshot());
+    });
     return pull;
   }
 
@@ -172,9 +190,17 @@ export class PullService {
 
   /** Progress events of a pull until it ends (PULL_NOT_FOUND, thrown at once, for an unknown id). */
   async watch(id: string, signal: AbortSignal): Promise<AsyncGenerator<PullProgress>> {
-    const first = await this.progress(id);
-    if (!first) throw new PullNotFound(id);
-    return this.events(id, first, signal);
+    // Listening before the first read, so an event between the two is not lost.
+    const live = this.deps.bus.subscribe(id);
+    const first = await this.progress(id).catch(async (error: unknown) => {
+      await live.return?.();
+      throw error;
+    });
+    if (!first) {
+      await live.return?.();
+      throw new PullNotFound(id);
+    }
+    return progressStream(first, live, () => this.progress(id), signal, POLL_INTERVAL_MS);
   }
 
   /**
@@ -206,10 +232,20 @@ export class PullService {
    */
   async recover(): Promise<number> {
     this.sweeper ??= setInterval(() => {
-      this.history.interruptOrphans().catch((err: unknown) => this.deps.logger.warn({ err }, "orphan sweep failed"));
+      this.interruptOrphans().catch((err: unknown) => this.deps.logger.warn({ err }, "orphan sweep failed"));
     }, OWNER_LEASE_MS);
     this.sweeper.unref();
-    return this.history.interruptOrphans();
+    return this.interruptOrphans();
+  }
+
+  /** INTERRUPTED for pulls whose owner is gone, told to their subscribers (the owner cannot). */
+  private async interruptOrphans(): Promise<number> {
+    const ids = await this.history.interruptOrphans();
+    for (const id of ids) {
+      const pull = await this.history.find(id);
+      if (pull) this.deps.bus.publish(progressOfRecord(pull));
+    }
+    return ids.length;
   }
 
   /** Stops every pull as INTERRUPTED (pulling again resumes them) and waits until they have. */
@@ -227,19 +263,6 @@ export class PullService {
     if (job) return job.snapshot();
     const pull = await this.history.find(id);
     return pull ? progressOfRecord(pull) : null;
-  }
-
-  private async *events(id: string, first: PullProgress, signal: AbortSignal): AsyncGenerator<PullProgress> {
-    let event: PullProgress | null = first;
-    while (event) {
-      yield event;
-      if (!isActive(event.status)) return;
-      const job = this.jobs.get(id);
-      const pause = sleep(job ? PROGRESS_INTERVAL_MS : POLL_INTERVAL_MS, undefined, { signal }).catch(() => undefined);
-      await (job ? Promise.race([pause, job.settled]) : pause);
-      if (signal.aborted) return;
-      event = await this.progress(id);
-    }
   }
 
   /** Whether the last successful pull of the same files is still whole in the cache. */

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Pull" ADD COLUMN     "owner" TEXT;
+
