@@ -10,6 +10,7 @@ import { InferenceHistory } from "./db/inference-history.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { ModelStore } from "./db/model-store.js";
 import { InferenceEngine } from "./inference/inference-engine.js";
+import { InferenceBackends } from "./inference/remote/inference-backends.js";
 import type { WorkerSettings } from "./inference/worker-protocol.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./observability/metrics.js";
@@ -26,6 +27,7 @@ import { CachedModelFiles } from "./services/pulls/cached-model-files.js";
 import { PullService } from "./services/pulls/pull-service.js";
 import { RegistryCalls } from "./services/registry-calls.js";
 import { RegistryMonitor } from "./services/registry-monitor.js";
+import { RemoteInference } from "./services/remote-inference.js";
 
 export interface AppOverrides {
   logger?: Logger;
@@ -62,6 +64,8 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
   const metrics = new Metrics();
   const calls = new RegistryCalls(monitor, metrics, logger, config.registries.timeoutMs);
   const engine = new InferenceEngine({ ...config.inference, ortLogLevel: ortLogLevel(config.logLevel) });
+  const backends = new InferenceBackends(config.inference.backends, logger);
+  backends.start();
   const store = new CacheStore(config.pulls.cacheDir);
   const pulls = new PullService({ db, registries, calls, store, logger, metrics, ...config.pulls });
   const interrupted = await pulls.recover();
@@ -91,7 +95,9 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
       maxOutputBytes: config.inference.maxOutputBytes,
       logger,
       metrics,
+      remote: new RemoteInference(backends, config.inference, logger),
     }),
+    backends,
     pulls,
     cache,
   };
@@ -100,6 +106,7 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     services,
     close: async () => {
       stopRetention();
+      backends.close();
       await pulls.close();
       await engine.close();
       await db.$disconnect();
