@@ -5,7 +5,8 @@ import { identify } from "../security/identify.js";
 
 /**
  * GET /health: readiness as JSON, 503 when the database cannot be used. The details — the
- * database's state, every registry's last call, each execution provider, the version — are for
+ * database's state, every registry's last call, each execution provider, each remote inference
+ * backend's health, the version — are for
  * operators: with API keys configured, only a key with the read scope sees them; anyone else gets
  * the status alone, which is all a load balancer needs.
  */
@@ -32,9 +33,17 @@ export function healthReport(services: Services): Plugin {
           return { provider: provider.toUpperCase(), initialized, error };
         }),
       );
+      const inferenceBackends = services.backends.report().map((backend) => ({
+        name: backend.name,
+        url: backend.url,
+        status: backend.status,
+        error: backend.error,
+        checkedAt: backend.checkedAt,
+        latencyMs: backend.latencyMs,
+      }));
       endResponse(
         Response.json(
-          { status, version: services.version, database, registries, executionProviders },
+          { status, version: services.version, database, registries, executionProviders, inferenceBackends },
           { status: httpStatus },
         ),
       );
