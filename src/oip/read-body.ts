@@ -21,10 +21,8 @@ export async function readBody(
   alignAt = 0,
 ): Promise<Uint8Array> {
   const declared = declaredLength !== null && /^\d+$/.test(declaredLength) ? Number(declaredLength) : null;
-  if (declared !== null && declared > maxBytes) {
-    await stream?.cancel().catch(() => {});
-    throw new BodyTooLarge(maxBytes);
-  }
+  // Left unread, not cancelled: the answer then reaches the client before the connection closes.
+  if (declared !== null && declared > maxBytes) throw new BodyTooLarge(maxBytes);
   if (!stream) return new Uint8Array(0);
   const reader = stream.getReader();
   const pad = declared === null ? 0 : (8 - (alignAt % 8)) % 8;
@@ -44,9 +42,8 @@ export async function readBody(
       buffer.set(value, length);
       length += value.byteLength;
     }
-  } catch (error) {
-    await reader.cancel().catch(() => {});
-    throw error;
+  } finally {
+    reader.releaseLock();
   }
   return length === buffer.byteLength ? buffer : buffer.subarray(0, length);
 }

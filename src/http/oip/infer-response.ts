@@ -49,6 +49,10 @@ export function inferResponse(model: ModelName, request: DecodedInferRequest, re
   if (chunks.length === 0) return Response.json(json);
   const { body, headerLength } = joinBody(json, chunks);
   return new Response(body as Uint8Array<ArrayBuffer>, {
-    headers: { "content-type": "application/octet-stream", "inference-header-content-length": String(headerLength) },
+    headers: {
+      "content-type": "application/octet-stream",
+      "content-length": String(body.byteLength),
+      "inference-header-content-length": String(headerLength),
+    },
   });
 }

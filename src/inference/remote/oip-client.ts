@@ -116,7 +116,10 @@ export class OipClient {
         response.body,
         response.headers.get("content-length"),
         ok ? options.maxBytes : ERROR_BODY_BYTES,
-      );
+      ).catch(async (error: unknown) => {
+        await response.body?.cancel().catch(() => {});
+        throw error;
+      });
       if (!ok) throw failureOfStatus(response.status, errorText(body), readRetryAfter(response.headers));
       return { status: response.status, headers: response.headers, body };
     } catch (error) {
