@@ -51,8 +51,13 @@ describe("execution providers", () => {
 
     expect(first.provider).toBe("CPU");
     expect(first.providersTried).toEqual([
-      { provider: "WEBGPU", used: false, reason: expect.stringMatching(/^did not initialise: .*adapter/i) },
-      { provider: "CPU", used: true, reason: null },
+      {
+        provider: "WEBGPU",
+        backend: null,
+        used: false,
+        reason: expect.stringMatching(/^did not initialise: .*adapter/i),
+      },
+      { provider: "CPU", backend: null, used: true, reason: null },
     ]);
     expect(second.providersTried).toEqual(first.providersTried);
     const webgpu = checked.providers.find((p) => p.provider === "WEBGPU");
