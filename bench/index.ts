@@ -13,6 +13,7 @@ const BENCHES = [
   "federated-search.ts",
   "pull.ts",
   "inference.ts",
+  "oip.ts",
   "rejections.ts",
 ];
 const tsx = join(import.meta.dirname, "../node_modules/.bin/tsx");
