@@ -38,13 +38,23 @@ const feeds = { [DETECTOR.input]: new ort.Tensor("float32", input, DETECTOR.shap
 async function oipBinary(): Promise<number> {
   const header = Buffer.from(
     JSON.stringify({
-      inputs: [{ name: DETECTOR.input, shape: DETECTOR.shape, datatype: "FP32", parameters: { binary_data_size: inputBytes.byteLength } }],
+      inputs: [
+        {
+          name: DETECTOR.input,
+          shape: DETECTOR.shape,
+          datatype: "FP32",
+          parameters: { binary_data_size: inputBytes.byteLength },
+        },
+      ],
       parameters: { binary_data_output: true, execution_provider: "CPU" },
     }),
   );
   const response = await fetch(infer, {
     method: "POST",
-    headers: { "content-type": "application/octet-stream", "inference-header-content-length": String(header.byteLength) },
+    headers: {
+      "content-type": "application/octet-stream",
+      "inference-header-content-length": String(header.byteLength),
+    },
     body: Buffer.concat([header, inputBytes]),
   });
   const body = await response.arrayBuffer();
@@ -106,8 +116,12 @@ const p50 = (name: string) => {
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const direct = p50("direct session.run()");
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-console.log(`# OIP benchmark: PP-OCR detector ${DETECTOR.shape.join("×")}, ${ROUNDS} rounds, onnxruntime-node ${ort.env.versions.node}`);
-console.log(`machine: ${os.availableParallelism()} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(
+  `# OIP benchmark: PP-OCR detector ${DETECTOR.shape.join("×")}, ${ROUNDS} rounds, onnxruntime-node ${ort.env.versions.node}`,
+);
+console.log(
+  `machine: ${os.availableParallelism()} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
 console.log(`sessions: CPU, ${threads} intra-op thread(s), the direct one as the gateway's\n`);
 console.log("| path | p50 | p90 | over direct session.run() |");
 console.log("| --- | --- | --- | --- |");
