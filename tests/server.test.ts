@@ -8,7 +8,7 @@ beforeAll(async () => {
 afterAll(() => gateway.close());
 
 describe("HTTP server", () => {
-  it("reports readiness with version, database, registries and execution providers at /health", async () => {
+  it("reports readiness with version, database, registries, execution providers and inference backends at /health", async () => {
     const response = await fetch(`${gateway.url}/health`);
 
     expect(response.status).toBe(200);
@@ -30,6 +30,7 @@ describe("HTTP server", () => {
         { provider: "WEBGPU", initialized: false, error: expect.any(String) },
         { provider: "CPU", initialized: true, error: null },
       ],
+      inferenceBackends: [],
     });
   });
 
