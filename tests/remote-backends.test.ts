@@ -179,6 +179,20 @@ describe("backends that misbehave", () => {
     });
   });
 
+  it("runs on a backend whose metadata states no signature, sending the inputs as given and taking every output", async () => {
+    await startWith({ models: ["local:mlp-*"] });
+    fake.metadata = "bare";
+
+    const result = await runOk(gateway, run("REMOTE"));
+
+    expect(result.outputs).toEqual([
+      expect.objectContaining({ name: "probabilities", shape: [1, 3], data: FakeOipBackend.PROBABILITIES }),
+    ]);
+    const sent = JSON.parse(fake.infers[0]?.body.toString() ?? "");
+    expect(sent.inputs).toEqual([{ name: "features", datatype: "FP32", shape: [1, 4], data: features.data }]);
+    expect(sent).not.toHaveProperty("outputs");
+  });
+
   it("ends a call to a backend that never answers at its deadline, runs it locally and skips the backend next time", async () => {
     await startWith({ models: ["local:*"], timeoutMs: 400, checkIntervalMs: 60_000 });
     fake.mode = "hang";

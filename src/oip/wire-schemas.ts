@@ -32,19 +32,22 @@ export const inferenceRequestSchema = z.object({
 });
 export type OipInferenceRequest = z.infer<typeof inferenceRequestSchema>;
 
+/** Servers write absent optional fields as null too (KServe's pydantic models): both read as absent. */
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
+
 export const responseOutputSchema = z.object({
   name: z.string(),
   shape: z.array(z.number().int().min(0)),
   datatype: z.string(),
-  parameters: parametersSchema.optional(),
+  parameters: optional(parametersSchema),
   data: z.unknown().optional(),
 });
 
 export const inferenceResponseSchema = z.object({
-  model_name: z.string(),
-  model_version: z.string().optional(),
-  id: z.string().optional(),
-  parameters: parametersSchema.optional(),
+  model_name: optional(z.string()),
+  model_version: optional(z.string()),
+  id: optional(z.string()),
+  parameters: optional(parametersSchema),
   outputs: z.array(responseOutputSchema),
 });
 export type OipInferenceResponse = z.infer<typeof inferenceResponseSchema>;
@@ -57,17 +60,17 @@ const metadataTensorSchema = z.object({
 
 export const modelMetadataSchema = z.object({
   name: z.string(),
-  versions: z.array(z.string()).optional(),
-  platform: z.string(),
-  inputs: z.array(metadataTensorSchema).default([]),
-  outputs: z.array(metadataTensorSchema).default([]),
+  versions: optional(z.array(z.string())),
+  platform: optional(z.string()),
+  inputs: optional(z.array(metadataTensorSchema)).transform((value) => value ?? []),
+  outputs: optional(z.array(metadataTensorSchema)).transform((value) => value ?? []),
 });
 export type OipModelMetadata = z.infer<typeof modelMetadataSchema>;
 
 export const serverMetadataSchema = z.object({
-  name: z.string(),
-  version: z.string(),
-  extensions: z.array(z.string()).default([]),
+  name: optional(z.string()),
+  version: optional(z.string()),
+  extensions: optional(z.array(z.string())).transform((value) => value ?? []),
 });
 
 /** The extension name Triton reports for binary tensors, in the server metadata's `extensions`. */

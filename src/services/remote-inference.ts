@@ -3,7 +3,7 @@ import { BackendFailure } from "../inference/remote/backend-failure.js";
 import { decodeInferAnswer, encodeInferRequest } from "../inference/remote/infer-codec.js";
 import type { InferenceBackends } from "../inference/remote/inference-backends.js";
 import { selectOutputs, type TensorInput, validateInputs } from "../inference/validate-inputs.js";
-import type { WireTensor } from "../inference/worker-protocol.js";
+import type { Signature, WireTensor } from "../inference/worker-protocol.js";
 import type { Logger } from "../logger.js";
 import { formatModelRef, type ModelRef } from "../model-ref.js";
 import type { OipParameters } from "../oip/wire-schemas.js";
@@ -70,8 +70,7 @@ export class RemoteInference {
           skip(`model ${model.name} is not ready there`);
           continue;
         }
-        const feeds = validateInputs(request.inputs, known.signature, this.limits.maxInputBytes);
-        const fetches = selectOutputs(request.outputs, known.signature);
+        const { feeds, fetches } = prepare(request, known.signature, this.limits.maxInputBytes);
         const loaded = performance.now();
         const body = encodeInferRequest(feeds, fetches, backend.state.binary);
         const maxBytes = backend.state.binary
@@ -109,4 +108,28 @@ export class RemoteInference {
     }
     return { run: null, attempts };
   }
+}
+
+/**
+ * The tensors to send and the outputs to ask for, checked against the backend's signature. A
+ * backend whose metadata lists no inputs (custom MLServer runtimes) gets the inputs as they are,
+ * checked only for their own consistency; one that lists no outputs is asked for all of them
+ * (an empty list of fetches), or for those the call names.
+ */
+function prepare(
+  request: { inputs: readonly TensorInput[]; outputs: readonly string[] | null },
+  signature: Signature,
+  maxInputBytes: number,
+): { feeds: WireTensor[]; fetches: string[] } {
+  const stated =
+    signature.inputs.length > 0
+      ? signature
+      : {
+          ...signature,
+          inputs: request.inputs.map((input) => ({ name: input.name, elementType: input.elementType, shape: null })),
+        };
+  const feeds = validateInputs(request.inputs, stated, maxInputBytes);
+  const fetches =
+    signature.outputs.length > 0 ? selectOutputs(request.outputs, signature) : [...(request.outputs ?? [])];
+  return { feeds, fetches };
 }

@@ -20,6 +20,8 @@ export class FakeOipBackend {
   readonly infers: ReceivedInfer[] = [];
   /** What inference does: answer JSON, or accept and never answer. */
   mode: "json" | "hang" = "json";
+  /** What its model metadata states: the signature, or (as MLServer's custom runtimes) none, with nulls. */
+  metadata: "signature" | "bare" = "signature";
   static readonly PROBABILITIES = [0.125, 0.25, 0.625];
 
   private constructor(
@@ -55,6 +57,9 @@ export class FakeOipBackend {
       return json(404, { error: "unknown model" });
     }
     if (model[2] === "/ready") return json(200, { name: "local:mlp-classifier", ready: true });
+    if (model[2] === undefined && this.metadata === "bare") {
+      return json(200, { name: "local:mlp-classifier", versions: null, platform: "", inputs: [], outputs: null });
+    }
     if (model[2] === undefined) {
       return json(200, {
         name: "local:mlp-classifier",

@@ -18,7 +18,9 @@ export function encodeInferRequest(
   binary: boolean,
 ): { body: Uint8Array; headerLength: number | null } {
   const datatype = (tensor: WireTensor) => oipDatatype(typeOf(tensor));
-  const outputs = fetches.map((name) => ({ name, ...(binary ? { parameters: { binary_data: true } } : {}) }));
+  // No names: every output, which a request says by leaving `outputs` out.
+  const named = fetches.map((name) => ({ name, ...(binary ? { parameters: { binary_data: true } } : {}) }));
+  const outputs = named.length > 0 ? { outputs: named } : {};
   if (binary) {
     const inputs = feeds.map((tensor) => ({
       name: tensor.name,
@@ -27,7 +29,7 @@ export function encodeInferRequest(
       parameters: { binary_data_size: tensor.data.byteLength },
     }));
     const { body, headerLength } = joinBody(
-      { inputs, outputs, parameters: { binary_data_output: true } },
+      { inputs, ...outputs, parameters: { binary_data_output: true } },
       feeds.map((tensor) => rawBytes(tensor.data)),
     );
     return { body, headerLength };
@@ -42,12 +44,13 @@ export function encodeInferRequest(
     }
     return { name: tensor.name, shape: tensor.dims, datatype: datatype(tensor), data };
   });
-  return { body: new TextEncoder().encode(JSON.stringify({ inputs, outputs })), headerLength: null };
+  return { body: new TextEncoder().encode(JSON.stringify({ inputs, ...outputs })), headerLength: null };
 }
 
 /**
  * The outputs of a backend's answer as tensors, checked as untrusted input: each asked-for output
- * present once, of a type the gateway returns, and exactly as many bytes or values as its shape.
+ * present (all of them when none was named), of a type the gateway returns, and exactly as many
+ * bytes or values as its shape.
  */
 export function decodeInferAnswer(
   answer: OipAnswer,
@@ -86,6 +89,7 @@ export function decodeInferAnswer(
     }
     byName.set(output.name, { name: output.name, type: codecOf(type).ort, dims: output.shape, data });
   }
+  if (fetches.length === 0) return { outputs: [...byName.values()], parameters: parsed.data.parameters ?? {} };
   const outputs = fetches.map((name) => {
     const tensor = byName.get(name);
     if (!tensor) throw new BackendFailure("bad-answer", `its answer lacks the output ${name}`);
