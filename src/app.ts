@@ -95,7 +95,7 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
       maxOutputBytes: config.inference.maxOutputBytes,
       logger,
       metrics,
-      remote: new RemoteInference(backends, config.inference, logger),
+      remote: new RemoteInference(backends, config.inference, logger, metrics),
     }),
     backends,
     pulls,

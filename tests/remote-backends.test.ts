@@ -208,6 +208,8 @@ describe("backends that misbehave", () => {
     });
     expect(second.providersTried[0]?.reason).toMatch(/^unavailable since .*did not answer within 400 ms/);
     expect(fake.infers).toHaveLength(1);
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/gateway_inference_backend_failures_total\{backend="fake",kind="timeout"\} 1/);
     expect(await backendsOf(gateway)).toEqual([
       { name: "fake", status: "UNAVAILABLE", error: expect.stringContaining("400 ms"), binaryTensors: false },
     ]);

@@ -6,6 +6,7 @@ import { selectOutputs, type TensorInput, validateInputs } from "../inference/va
 import type { Signature, WireTensor } from "../inference/worker-protocol.js";
 import type { Logger } from "../logger.js";
 import { formatModelRef, type ModelRef } from "../model-ref.js";
+import type { Metrics } from "../observability/metrics.js";
 import type { OipParameters } from "../oip/wire-schemas.js";
 
 /** A remote backend considered for a call: the one that ran it, or one skipped or failed, and why. */
@@ -40,6 +41,7 @@ export class RemoteInference {
     private readonly backends: InferenceBackends,
     private readonly limits: { maxInputBytes: number; maxOutputBytes: number },
     private readonly logger: Logger,
+    private readonly metrics: Metrics,
   ) {}
 
   get configured(): boolean {
@@ -99,6 +101,7 @@ export class RemoteInference {
             field: "inputs",
           });
         }
+        this.metrics.inferenceBackendFailures.inc({ backend: backend.name, kind: error.kind });
         if (error.backendDown) {
           backend.markDown(error.message);
           this.logger.warn({ backend: backend.name, error: error.message }, "inference backend failed; skipping it");
