@@ -174,6 +174,7 @@ describe("refusals with their statuses", () => {
   });
 
   it("counts OIP requests in the metrics by their own operation, with their error codes", async () => {
+    await oipInfer(gateway.url, MODEL, { inputs: [features] }, { headers: as(INFERRER) });
     await oipInfer(gateway.url, "local:no-such-model", { inputs: [features] }, { headers: as(INFERRER) });
     const metrics = await (await fetch(`${gateway.url}/metrics`, { headers: as(READER) })).text();
 

@@ -4,7 +4,7 @@ import { factsOf } from "../../observability/request-scope.js";
 import { scopesOf, unauthorized } from "../../security/authorization.js";
 import { type Caller, identify } from "../../security/identify.js";
 import { clientAddress, type ServerContext } from "../server-context.js";
-import { oipError, responseOfError } from "./oip-errors.js";
+import { codeOf, oipError, responseOfError } from "./oip-errors.js";
 import { infer } from "./oip-infer.js";
 import { modelMetadata, modelReady, serverMetadata, serverReady } from "./oip-metadata.js";
 import { parseOipRoute } from "./oip-route.js";
@@ -30,17 +30,8 @@ export function oipEndpoint(services: Services): Plugin<Record<string, unknown>,
       } catch (error) {
         response = responseOfError(error) ?? unexpected(services, error);
       }
-      // Error bodies are small; their code goes to the request's log line and error metrics.
-      const code =
-        response.status >= 400
-          ? (
-              (await response
-                .clone()
-                .json()
-                .catch(() => null)) as { code?: unknown } | null
-            )?.code
-          : null;
-      if (facts && typeof code === "string") facts.codes.push(code);
+      const code = codeOf(response);
+      if (facts && code) facts.codes.push(code);
       endResponse(response);
     },
   };

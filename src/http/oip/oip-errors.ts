@@ -35,6 +35,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   DATABASE_UNAVAILABLE: 503,
 };
 
+/** The code of each error answer, for the request's log line and error metrics. */
+const codes = new WeakMap<Response, string>();
+
+export function codeOf(response: Response): string | undefined {
+  return codes.get(response);
+}
+
 /** An OIP error answer: `{ "error": message, "code": code }`, with Retry-After and WWW-Authenticate where they apply. */
 export function oipError(
   status: number,
@@ -45,6 +52,7 @@ export function oipError(
   const response = Response.json({ error: message, code }, { status });
   if (retryAfterSeconds !== undefined) response.headers.set("retry-after", String(retryAfterSeconds));
   if (status === 401) response.headers.set("www-authenticate", 'Bearer realm="model-gateway"');
+  codes.set(response, code);
   return response;
 }
 
