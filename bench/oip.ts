@@ -1,7 +1,7 @@
 import os from "node:os";
 import ort from "onnxruntime-node";
-import { startBenchApp, timed } from "./bench-app.js";
-import { DETECTOR, detectorInput, detectorPath, writeDetector } from "./oip-models.js";
+import { timed } from "./bench-app.js";
+import { DETECTOR, detectorInput, detectorPath } from "./oip-models.js";
 import { reportFigure } from "./report.js";
 import { spawnServer } from "./spawn-server.js";
 
@@ -10,22 +10,23 @@ import { spawnServer } from "./spawn-server.js";
  * through the Open Inference Protocol with binary tensors and with JSON, and through runInference
  * with base64, each against a direct `session.run()` with the threads the gateway's sessions get;
  * then runInference sent to a second gateway process (REMOTE) against the same call run locally.
- * The variants take turns, one call each per round, so the machine's noise falls on all alike.
+ * Both gateways run in processes of their own, so this client never shares their event loop; the
+ * variants take turns, one call each per round, so the machine's noise falls on all alike.
  */
 const ROUNDS = Number(process.env.BENCH_OIP_ROUNDS ?? 40);
 const WARM_UP = 3;
 
+const echo = await spawnServer("tensor-echo.ts");
 const backend = await spawnServer("detector-gateway.ts");
-const bench = await startBenchApp({
-  MUTATION_RATE_LIMIT: "1000000",
+const gateway = await spawnServer("detector-gateway.ts", {
   INFERENCE_BACKENDS: JSON.stringify([{ name: "b", url: backend.url, models: [DETECTOR.ref], timeoutMs: 60_000 }]),
 });
-await writeDetector(bench.app.services.config.registries.instances.find((r) => r.name === "local")?.endpoint ?? "");
-const threads = bench.app.services.config.inference.intraOpThreads;
+// The threads the gateway's sessions compute with, which the direct session gets too.
+const threads = Number(/THREADS=(\d+)/.exec(gateway.banner)?.[1] ?? 1);
 const input = detectorInput();
 const inputBytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
 const base64 = inputBytes.toString("base64");
-const infer = `${bench.url}/v2/models/${encodeURIComponent(DETECTOR.ref)}/infer`;
+const infer = `${gateway.url}/v2/models/${encodeURIComponent(DETECTOR.ref)}/infer`;
 
 const session = await ort.InferenceSession.create(detectorPath(), {
   executionProviders: ["cpu"],
@@ -79,9 +80,20 @@ async function oipJson(): Promise<number> {
 const RUN = `mutation($input: RunInferenceInput!) { runInference(input: $input) {
   __typename ... on GatewayError { code message } ... on InferenceResult { provider backend outputs { base64 } } } }`;
 
+async function query<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  const response = await fetch(`${gateway.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data: T; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
 function graphqlRun(executionProvider: "CPU" | "REMOTE") {
   return async () => {
-    const { runInference: result } = await bench.query<{
+    const { runInference: result } = await query<{
       runInference: { message?: string; provider?: string; outputs?: Array<{ base64: string }> };
     }>(RUN, {
       input: {
@@ -96,8 +108,16 @@ function graphqlRun(executionProvider: "CPU" | "REMOTE") {
   };
 }
 
+/** The same bytes to a bare node:http server and back: HTTP's own share of every path below. */
+const echoBody = Buffer.concat([Buffer.alloc(200), inputBytes]);
+async function bareHttp(): Promise<number> {
+  const response = await fetch(echo.url, { method: "POST", body: echoBody });
+  return (await response.arrayBuffer()).byteLength;
+}
+
 const variants: Record<string, () => Promise<unknown>> = {
   "direct session.run()": () => session.run(feeds),
+  "bare HTTP round trip of the same bytes (no model)": bareHttp,
   "OIP binary": oipBinary,
   "OIP JSON": oipJson,
   "runInference base64": graphqlRun("CPU"),
@@ -146,5 +166,4 @@ reportFigure({
 });
 
 await session.release();
-await bench.close();
-backend.process.kill("SIGTERM");
+for (const server of [gateway, backend, echo]) server.process.kill("SIGTERM");
