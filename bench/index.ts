@@ -13,6 +13,7 @@ const BENCHES = [
   "federated-search.ts",
   "pull.ts",
   "inference.ts",
+  "oip.ts",
   "rejections.ts",
   "replicas.ts",
 ];

@@ -14,6 +14,7 @@ import { InferenceHistory } from "./db/inference-history.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { ModelStore } from "./db/model-store.js";
 import { InferenceEngine } from "./inference/inference-engine.js";
+import { InferenceBackends } from "./inference/remote/inference-backends.js";
 import type { WorkerSettings } from "./inference/worker-protocol.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./observability/metrics.js";
@@ -32,6 +33,7 @@ import type { PullProgress } from "./services/pulls/pull-job.js";
 import { PullService } from "./services/pulls/pull-service.js";
 import { RegistryCalls } from "./services/registry-calls.js";
 import { RegistryMonitor } from "./services/registry-monitor.js";
+import { RemoteInference } from "./services/remote-inference.js";
 
 export interface AppOverrides {
   logger?: Logger;
@@ -89,6 +91,8 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     metrics,
     ...config.pulls,
   });
+  const backends = new InferenceBackends(config.inference.backends, logger);
+  backends.start();
   const interrupted = await pulls.recover();
   if (interrupted > 0) {
     logger.warn({ interrupted }, "pulls cut off by the last shutdown are INTERRUPTED; pulling again resumes them");
@@ -120,7 +124,9 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
       maxOutputBytes: config.inference.maxOutputBytes,
       logger,
       metrics,
+      remote: new RemoteInference(backends, config.inference, logger, metrics),
     }),
+    backends,
     pulls,
     cache,
     artifacts: new Artifacts(artifacts, store),
@@ -130,6 +136,7 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     services,
     close: async () => {
       stopRetention();
+      backends.close();
       await pulls.close();
       await engine.close();
       await coordination.close();

@@ -9,6 +9,7 @@ import {
   deploymentEnvironment,
 } from "./config/deployment.js";
 import { boolean, csv, integer } from "./config/env-values.js";
+import { type InferenceBackendConfig, inferenceBackends } from "./config/inference-backends.js";
 import { type ConfigProblem, registryInstances } from "./config/registry-instances.js";
 import { databaseUrl } from "./db/database-url.js";
 import { REGISTRY_KINDS } from "./registries/kinds.js";
@@ -91,6 +92,8 @@ const environment = z.object({
   INFERENCE_WORKERS: integer(1, 64, Math.max(1, Math.min(4, availableParallelism() - 1))),
   /** Threads one session computes with; 0 shares the cores the event loop leaves among the workers. */
   INFERENCE_THREADS: integer(0, 256, 0),
+  /** Remote Open Inference Protocol servers runInference may use: a JSON/YAML document or a file (see README). */
+  INFERENCE_BACKENDS: z.string().optional(),
   CACHE_DIR: z.string().min(1).optional(),
   PULL_CONCURRENCY: integer(1, 64, 4),
   PULL_STALL_TIMEOUT_MS: integer(100, 3_600_000, 30_000),
@@ -165,6 +168,8 @@ export interface Config extends DeploymentConfig {
     readonly workers: number;
     /** ONNX Runtime's intra-op threads per session. */
     readonly intraOpThreads: number;
+    /** Remote Open Inference Protocol servers (INFERENCE_BACKENDS) that REMOTE and AUTO may use. */
+    readonly backends: readonly InferenceBackendConfig[];
   };
   readonly pulls: {
     /**
@@ -212,7 +217,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ]);
   }
   const { instances, problems } = registryInstances(registryVariables.data, present);
-  if (problems.length > 0) fail(problems);
+  const backends = inferenceBackends(e.INFERENCE_BACKENDS, present);
+  if (problems.length + backends.problems.length > 0) fail([...problems, ...backends.problems]);
   const dataDir = resolve(e.DATA_DIR);
   const deployment = deploymentConfig(e, databaseUrl({ DATA_DIR: dataDir }));
   return deepFreeze({
@@ -252,6 +258,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workers: e.INFERENCE_WORKERS,
       intraOpThreads:
         e.INFERENCE_THREADS || Math.max(1, Math.floor((availableParallelism() - 1) / e.INFERENCE_WORKERS)),
+      backends: backends.backends,
     },
     pulls: {
       cacheDir: resolve(e.CACHE_DIR ?? `${dataDir}/cache`),

@@ -2,6 +2,7 @@ import type { Config } from "./config.js";
 import type { Dependencies } from "./coordination/dependencies.js";
 import type { Database } from "./db/client.js";
 import type { DatabaseHealth } from "./db/database-health.js";
+import type { InferenceBackends } from "./inference/remote/inference-backends.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./observability/metrics.js";
 import { factsOf, type RequestFacts } from "./observability/request-scope.js";
@@ -33,6 +34,8 @@ export interface Services {
   dependencies: Dependencies;
   mutationLimiter: MutationRateLimiter;
   inference: InferenceService;
+  /** The remote inference backends (INFERENCE_BACKENDS) and their health. */
+  backends: InferenceBackends;
   /** Pulls models into the cache; `ensureCached` is the inference service's way in. */
   pulls: PullService;
   /** The model cache: `localFile` gives inference a cached file's path. */

@@ -10,6 +10,7 @@ import { healthReport } from "./http/health.js";
 import { maskError } from "./http/mask-error.js";
 import { supportedMediaTypes } from "./http/media-type.js";
 import { metricsEndpoint } from "./http/metrics-endpoint.js";
+import { oipEndpoint } from "./http/oip/oip-endpoint.js";
 import { queryLimits } from "./http/query-limits.js";
 import { clientAddress, type ServerContext } from "./http/server-context.js";
 import { tensorSizeLimit } from "./http/tensor-size-limit.js";
@@ -31,8 +32,9 @@ const DEFAULT_QUERY = `# Search every registry at once; open the Docs panel for 
 
 /**
  * Builds the HTTP handler: GraphQL at /graphql (GraphiQL served from the installed packages, no
- * CDN), readiness JSON at /health, liveness at /healthz, Prometheus metrics at /metrics. Requests
- * are bounded (body size, query depth, cost…) before any resolver runs. Listening is main.ts's job.
+ * CDN), readiness JSON at /health, liveness at /healthz, Prometheus metrics at /metrics, and the
+ * Open Inference Protocol under /v2. Requests are bounded (body size, query depth, cost…) before
+ * any resolver runs. Listening is main.ts's job.
  */
 export function createGateway(services: Services, config: Config): Gateway {
   const open = config.security.apiKeys.length === 0;
@@ -51,7 +53,15 @@ export function createGateway(services: Services, config: Config): Gateway {
       return {
         origin: [origin],
         methods: ["GET", "POST"],
-        allowedHeaders: ["authorization", "content-type", "accept", "x-request-id"],
+        allowedHeaders: [
+          "authorization",
+          "content-type",
+          "accept",
+          "x-request-id",
+          "inference-header-content-length",
+          "content-encoding",
+        ],
+        exposedHeaders: ["inference-header-content-length", "x-request-id", "retry-after"],
         credentials: false,
       };
     },
@@ -67,6 +77,7 @@ export function createGateway(services: Services, config: Config): Gateway {
       requestObserver(services.logger, services.metrics),
       healthReport(services),
       metricsEndpoint(services.metrics),
+      oipEndpoint(services),
       supportedMediaTypes(),
       bodyLimit(config.limits.bodyBytes),
       tensorSizeLimit(config.inference.maxInputBytes),

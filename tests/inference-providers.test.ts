@@ -56,10 +56,11 @@ describe.skipIf(webgpuWorks)(`execution providers without WebGPU${webgpuWorks ? 
     expect(first.providersTried).toEqual([
       {
         provider: "WEBGPU",
+        backend: null,
         used: false,
         reason: expect.stringMatching(/^did not initialise: .*(adapter|Vulkan loader)/i),
       },
-      { provider: "CPU", used: true, reason: null },
+      { provider: "CPU", backend: null, used: true, reason: null },
     ]);
     expect(second.providersTried).toEqual(first.providersTried);
     const webgpu = checked.providers.find((p) => p.provider === "WEBGPU");

@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => gateway.close());
 
 describe("HTTP server", () => {
-  it("reports readiness with version, database, shared services, registries and execution providers at /health", async () => {
+  it("reports readiness with version, database, shared services, registries, execution providers and inference backends at /health", async () => {
     const response = await fetch(`${gateway.url}/health`);
 
     expect(response.status).toBe(200);
@@ -33,6 +33,7 @@ describe("HTTP server", () => {
         { provider: "WEBGPU", ...providerState },
         { provider: "CPU", initialized: true, error: null },
       ],
+      inferenceBackends: [],
     });
     // Whether CUDA or WebGPU initialise depends on the machine; either way the report explains itself.
     const { executionProviders } = (await (await fetch(`${gateway.url}/health`)).json()) as {

@@ -18,6 +18,9 @@ export interface InferenceRunEntry {
   fileSha256: string | null;
   requestedProvider: string;
   provider: string | null;
+  /** The remote backend that ran it (or was running it when it failed). */
+  backend: string | null;
+  protocol: "GRAPHQL" | "OIP";
   status: "SUCCEEDED" | "FAILED" | "CANCELLED";
   inputs: TensorSummary[];
   outputs: TensorSummary[];
@@ -45,6 +48,8 @@ export class InferenceHistory {
         fileSha256: entry.fileSha256,
         requestedProvider: entry.requestedProvider,
         provider: entry.provider,
+        backend: entry.backend,
+        protocol: entry.protocol,
         status: entry.status,
         inputs: entry.inputs as unknown as Prisma.InputJsonValue,
         outputs: entry.outputs as unknown as Prisma.InputJsonValue,

@@ -24,6 +24,7 @@ export function authenticateFirst(keys: readonly ApiKey[]): Plugin {
         caller.kind === "invalid-key"
           ? "The API key sent in the Authorization header is not recognised."
           : 'This gateway needs an API key, sent as "Authorization: Bearer <key>".',
+        url.pathname,
       );
       response.headers.set("www-authenticate", 'Bearer realm="model-gateway"');
       endResponse(response);

@@ -35,8 +35,8 @@ export function clientGuard(options: ClientGuardOptions): Plugin<Record<string, 
   const hosts = new Set(options.publicHosts.map((host) => host.toLowerCase()));
   const checkHost = options.keyless || hosts.size > 0;
   return {
-    onRequest({ request, serverContext, endResponse }) {
-      const refuse = (message: string) => endResponse(errorResponse(403, "FORBIDDEN", message));
+    onRequest({ request, url, serverContext, endResponse }) {
+      const refuse = (message: string) => endResponse(errorResponse(403, "FORBIDDEN", message, url.pathname));
       const hostHeader = request.headers.get("host") ?? new URL(request.url).host;
       const host = hostName(hostHeader);
       if (checkHost && (host === null || !(isLoopback(host) || host.endsWith(".localhost") || hosts.has(host)))) {

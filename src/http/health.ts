@@ -7,7 +7,7 @@ import { identify } from "../security/identify.js";
  * GET /health: readiness as JSON, 503 when the database cannot be used; `degraded` (still 200:
  * reads are served) when Redis or the model store the replicas share is down, which refuses
  * pulls. The details — each dependency's state and latency, every registry's last call, each
- * execution provider, the version — are for
+ * execution provider, each remote inference backend's health, the version — are for
  * operators: with API keys configured, only a key with the read scope sees them; anyone else gets
  * the status alone, which is all a load balancer needs.
  */
@@ -35,6 +35,14 @@ export function healthReport(services: Services): Plugin {
           return { provider: provider.toUpperCase(), initialized, error };
         }),
       );
+      const inferenceBackends = services.backends.report().map((backend) => ({
+        name: backend.name,
+        url: backend.url,
+        status: backend.status,
+        error: backend.error,
+        checkedAt: backend.checkedAt,
+        latencyMs: backend.latencyMs,
+      }));
       endResponse(
         Response.json(
           {
@@ -45,6 +53,7 @@ export function healthReport(services: Services): Plugin {
             store: shared.store,
             registries,
             executionProviders,
+            inferenceBackends,
           },
           { status: httpStatus },
         ),

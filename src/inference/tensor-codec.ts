@@ -6,13 +6,28 @@ export type TensorData =
   | Float32Array
   | Float64Array
   | Int32Array
+  | Int16Array
   | Int8Array
+  | Uint32Array
   | Uint8Array
   | Uint16Array
-  | BigInt64Array;
+  | BigInt64Array
+  | BigUint64Array;
 
 /** onnxruntime-node's names for those element types. */
-export type OrtElementType = "float32" | "float16" | "float64" | "int64" | "int32" | "int8" | "uint8" | "bool";
+export type OrtElementType =
+  | "float32"
+  | "float16"
+  | "float64"
+  | "int64"
+  | "int32"
+  | "int16"
+  | "int8"
+  | "uint64"
+  | "uint32"
+  | "uint16"
+  | "uint8"
+  | "bool";
 
 interface ElementCodec {
   ort: OrtElementType;
@@ -21,7 +36,8 @@ interface ElementCodec {
   accepts: string;
   /** Whether a JSON number can be stored exactly (integers) or at all (floats in range). */
   valid(value: number): boolean;
-  allocate(buffer: ArrayBuffer): TensorData;
+  /** A typed array over `buffer` (from `offset`, `length` elements; all of it by default). */
+  allocate(buffer: ArrayBuffer, offset?: number, length?: number): TensorData;
   encode(value: number): number | bigint;
   decode(stored: number | bigint): number;
 }
@@ -37,7 +53,7 @@ const CODECS = {
     bytes: 4,
     accepts: `numbers within ±${FLOAT32_MAX}`,
     valid: finiteWithin(FLOAT32_MAX),
-    allocate: (buffer) => new Float32Array(buffer),
+    allocate: (buffer, offset?: number, length?: number) => new Float32Array(buffer, offset, length),
     encode: same,
     decode: Number,
   },
@@ -46,7 +62,7 @@ const CODECS = {
     bytes: 2,
     accepts: "numbers within ±65504",
     valid: finiteWithin(65504),
-    allocate: (buffer) => new Uint16Array(buffer),
+    allocate: (buffer, offset?: number, length?: number) => new Uint16Array(buffer, offset, length),
     encode: toFloat16Bits,
     decode: (bits) => fromFloat16Bits(Number(bits)),
   },
@@ -55,7 +71,7 @@ const CODECS = {
     bytes: 8,
     accepts: "numbers",
     valid: Number.isFinite,
-    allocate: (buffer) => new Float64Array(buffer),
+    allocate: (buffer, offset?: number, length?: number) => new Float64Array(buffer, offset, length),
     encode: same,
     decode: Number,
   },
@@ -64,7 +80,7 @@ const CODECS = {
     bytes: 8,
     accepts: "integers within ±(2^53 - 1) (use base64 for the full 64-bit range)",
     valid: Number.isSafeInteger,
-    allocate: (buffer) => new BigInt64Array(buffer),
+    allocate: (buffer, offset?: number, length?: number) => new BigInt64Array(buffer, offset, length),
     encode: (value) => BigInt(value),
     decode: Number,
   },
@@ -73,7 +89,16 @@ const CODECS = {
     bytes: 4,
     accepts: "integers from -2147483648 to 2147483647",
     valid: int(-(2 ** 31), 2 ** 31 - 1),
-    allocate: (buffer) => new Int32Array(buffer),
+    allocate: (buffer, offset?: number, length?: number) => new Int32Array(buffer, offset, length),
+    encode: same,
+    decode: Number,
+  },
+  INT16: {
+    ort: "int16",
+    bytes: 2,
+    accepts: "integers from -32768 to 32767",
+    valid: int(-(2 ** 15), 2 ** 15 - 1),
+    allocate: (buffer, offset?: number, length?: number) => new Int16Array(buffer, offset, length),
     encode: same,
     decode: Number,
   },
@@ -82,7 +107,34 @@ const CODECS = {
     bytes: 1,
     accepts: "integers from -128 to 127",
     valid: int(-128, 127),
-    allocate: (buffer) => new Int8Array(buffer),
+    allocate: (buffer, offset?: number, length?: number) => new Int8Array(buffer, offset, length),
+    encode: same,
+    decode: Number,
+  },
+  UINT64: {
+    ort: "uint64",
+    bytes: 8,
+    accepts: "integers from 0 to 2^53 - 1 (use base64 for the full 64-bit range)",
+    valid: int(0, Number.MAX_SAFE_INTEGER),
+    allocate: (buffer, offset?: number, length?: number) => new BigUint64Array(buffer, offset, length),
+    encode: (value) => BigInt(value),
+    decode: Number,
+  },
+  UINT32: {
+    ort: "uint32",
+    bytes: 4,
+    accepts: "integers from 0 to 4294967295",
+    valid: int(0, 2 ** 32 - 1),
+    allocate: (buffer, offset?: number, length?: number) => new Uint32Array(buffer, offset, length),
+    encode: same,
+    decode: Number,
+  },
+  UINT16: {
+    ort: "uint16",
+    bytes: 2,
+    accepts: "integers from 0 to 65535",
+    valid: int(0, 2 ** 16 - 1),
+    allocate: (buffer, offset?: number, length?: number) => new Uint16Array(buffer, offset, length),
     encode: same,
     decode: Number,
   },
@@ -91,7 +143,7 @@ const CODECS = {
     bytes: 1,
     accepts: "integers from 0 to 255",
     valid: int(0, 255),
-    allocate: (buffer) => new Uint8Array(buffer),
+    allocate: (buffer, offset?: number, length?: number) => new Uint8Array(buffer, offset, length),
     encode: same,
     decode: Number,
   },
@@ -100,7 +152,7 @@ const CODECS = {
     bytes: 1,
     accepts: "0 (false) or 1 (true)",
     valid: int(0, 1),
-    allocate: (buffer) => new Uint8Array(buffer),
+    allocate: (buffer, offset?: number, length?: number) => new Uint8Array(buffer, offset, length),
     encode: same,
     decode: Number,
   },
@@ -155,6 +207,22 @@ export function fromBase64(type: RunnableElementType, text: string, byteLength: 
   return CODECS[type].allocate(bytes.buffer as ArrayBuffer);
 }
 
+/**
+ * Raw little-endian bytes as the type's typed array: a view of the same memory when it starts on
+ * an element boundary, a copy otherwise; null when the byte count is not `count` elements.
+ */
+export function bytesOf(type: RunnableElementType, bytes: Uint8Array, count: number): TensorData | null {
+  const codec = CODECS[type];
+  if (bytes.byteLength !== count * codec.bytes) return null;
+  const aligned = bytes.byteOffset % codec.bytes === 0 ? bytes : bytes.slice();
+  return codec.allocate(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
+}
+
+/** The tensor's bytes, without a copy. */
+export function rawBytes(data: TensorData): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
 export function toBase64(data: TensorData): string {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64");
 }
@@ -164,8 +232,8 @@ export function toNumbers(type: RunnableElementType, data: TensorData): number[]
   const { decode } = CODECS[type];
   const values = Array.from(data as ArrayLike<number | bigint>, decode);
   const exact =
-    type === "INT64"
-      ? (data as BigInt64Array).every((value) => Number.isSafeInteger(Number(value)))
+    type === "INT64" || type === "UINT64"
+      ? (data as BigInt64Array | BigUint64Array).every((value) => Number.isSafeInteger(Number(value)))
       : values.every(Number.isFinite);
   return exact ? values : null;
 }

@@ -1,6 +1,7 @@
 import { GatewayError, InvalidInput } from "../errors.js";
 import type { Dimension, ElementType, TensorSpec } from "../registries/types.js";
 import {
+  bytesOf,
   codecOf,
   firstInvalid,
   fromBase64,
@@ -11,13 +12,18 @@ import {
 } from "./tensor-codec.js";
 import type { Signature, WireTensor } from "./worker-protocol.js";
 
-/** One input tensor as a client sends it: numbers in `data`, or raw little-endian bytes in `base64`. */
+/**
+ * One input tensor as a client sends it: numbers in `data`, raw little-endian bytes in `base64`,
+ * or bytes already decoded (`raw`: the Open Inference Protocol's binary extension), which run as
+ * they are, without a copy, and are handed to the session's worker (the caller's view detaches).
+ */
 export interface TensorInput {
   name: string;
   elementType: ElementType;
   shape: number[];
   data?: number[] | null;
   base64?: string | null;
+  raw?: Uint8Array | null;
 }
 
 /**
@@ -152,12 +158,21 @@ function checkShape(
 }
 
 function decode(input: TensorInput, type: RunnableElementType, count: number, field: string) {
-  const hasData = input.data !== null && input.data !== undefined;
-  const hasBase64 = input.base64 !== null && input.base64 !== undefined;
-  if (hasData === hasBase64) {
+  const forms = [input.data, input.base64, input.raw].filter((form) => form !== null && form !== undefined);
+  if (forms.length !== 1) {
     throw new InvalidInput(`Input ${input.name} needs exactly one of data (numbers) or base64 (raw bytes).`, { field });
   }
   const shape = `[${input.shape.join(", ")}]`;
+  if (input.raw) {
+    const data = bytesOf(type, input.raw, count);
+    if (!data) {
+      throw new InvalidInput(
+        `Input ${input.name} has ${input.raw.byteLength} bytes of binary data; shape ${shape} of ${type} takes ${count * codecOf(type).bytes}.`,
+        { field },
+      );
+    }
+    return data;
+  }
   if (input.data) {
     if (input.data.length !== count) {
       throw new InvalidInput(`Input ${input.name} has ${input.data.length} values; shape ${shape} holds ${count}.`, {

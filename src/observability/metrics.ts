@@ -65,6 +65,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly inferenceBackendFailures = new Counter({
+    name: "gateway_inference_backend_failures_total",
+    help: "Calls to remote inference backends that failed and fell over, by backend and kind (timeout, unreachable, unavailable…).",
+    labelNames: ["backend", "kind"] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "gateway_" });
   }

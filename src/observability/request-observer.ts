@@ -40,7 +40,8 @@ export function requestObserver(logger: Logger, metrics: Metrics): Plugin<Gatewa
       response.headers.set("x-request-id", entry.id);
       const seconds = (performance.now() - entry.started) / 1000;
       const path = new URL(request.url).pathname;
-      const operation = path === "/graphql" ? entry.operation : "http";
+      const operation =
+        path === "/graphql" ? entry.operation : path === "/v2" || path.startsWith("/v2/") ? "oip" : "http";
       metrics.requests.inc({ operation, status: String(response.status) });
       metrics.requestDuration.observe({ operation }, seconds);
       for (const code of entry.codes) metrics.errors.inc({ code });

@@ -1,16 +1,21 @@
 import type { ExecutionProviderName } from "../config.js";
-import type { ProviderRequest } from "../inference/inference-engine.js";
+import type { InferenceTarget } from "../services/inference.js";
 import { builder } from "./builder.js";
 
 /** The GraphQL name of a provider (CPU) and back (cpu). */
-export const toProviderEnum = (name: ExecutionProviderName) => name.toUpperCase() as Uppercase<ExecutionProviderName>;
+export const toProviderEnum = <T extends ExecutionProviderName | "remote">(name: T) =>
+  name.toUpperCase() as Uppercase<T>;
 export const fromProviderEnum = <T extends string>(value: T) => value.toLowerCase() as Lowercase<T>;
 
 const PROVIDERS = {
   CUDA: { description: "NVIDIA GPUs through CUDA (needs onnxruntime-node installed with its CUDA 12 libraries)." },
   WEBGPU: { description: "GPUs through WebGPU (Dawn over Vulkan on Linux), bundled with onnxruntime-node." },
   CPU: { description: "The CPU, always bundled." },
-} satisfies Record<Uppercase<ExecutionProviderName>, { description: string }>;
+  REMOTE: {
+    description:
+      "A remote server speaking the Open Inference Protocol (INFERENCE_BACKENDS: Triton, KServe, MLServer or another gateway); `backend` names which.",
+  },
+} satisfies Record<Uppercase<ExecutionProviderName | "remote">, { description: string }>;
 
 export const ExecutionProviderEnum = builder.enumType("ExecutionProvider", {
   description: "An ONNX Runtime execution provider: where a model runs.",
@@ -22,8 +27,8 @@ export const ExecutionProviderChoiceEnum = builder.enumType("ExecutionProviderCh
   values: {
     AUTO: {
       description:
-        "The first provider of EXECUTION_PROVIDERS that initialises here and can load the model (default order: CUDA, WEBGPU, CPU).",
+        "A healthy remote backend that serves the model (INFERENCE_BACKENDS), else the first provider of EXECUTION_PROVIDERS that initialises here and can load the model (default order: CUDA, WEBGPU, CPU).",
     },
     ...PROVIDERS,
-  } satisfies Record<Uppercase<ProviderRequest>, { description: string }>,
+  } satisfies Record<Uppercase<InferenceTarget>, { description: string }>,
 });

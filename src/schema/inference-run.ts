@@ -17,6 +17,14 @@ const InferenceRunStatusEnum = builder.enumType("InferenceRunStatus", {
   },
 });
 
+const InferenceProtocolEnum = builder.enumType("InferenceProtocol", {
+  description: "How an inference call reached the gateway.",
+  values: {
+    GRAPHQL: { description: "The runInference mutation." },
+    OIP: { description: "The Open Inference Protocol's REST endpoints under /v2 (KServe and Triton clients)." },
+  },
+});
+
 const TensorSummaryObject = builder.objectRef<TensorSummary>("TensorSummary").implement({
   description: "A tensor's name, element type and shape, as history keeps them (never the values).",
   fields: (t) => ({
@@ -50,6 +58,15 @@ const InferenceRunObject = builder.prismaObject("InferenceRun", {
       nullable: true,
       description: "The execution provider that ran it (or was about to), once one was chosen.",
       resolve: (run) => run.provider as typeof ExecutionProviderEnum.$inferType | null,
+    }),
+    backend: t.exposeString("backend", {
+      nullable: true,
+      description: "The remote backend (INFERENCE_BACKENDS) that ran it, or was running it when it failed.",
+    }),
+    protocol: t.field({
+      type: InferenceProtocolEnum,
+      description: "How the call came: runInference (GRAPHQL) or the Open Inference Protocol (OIP).",
+      resolve: (run) => run.protocol as "GRAPHQL" | "OIP",
     }),
     status: t.field({
       type: InferenceRunStatusEnum,

@@ -1,7 +1,6 @@
 import { GatewayError } from "../errors.js";
-import type { ProviderAttempt } from "../inference/inference-engine.js";
 import { scopesOf } from "../security/authorization.js";
-import type { InferenceResult, InferenceTimings, OutputTensor } from "../services/inference.js";
+import type { InferenceResult, InferenceTimings, OutputTensor, RunAttempt } from "../services/inference.js";
 import { builder } from "./builder.js";
 import {
   ExecutionProviderChoiceEnum,
@@ -27,7 +26,8 @@ const TensorInputType = builder.inputType("TensorInput", {
     elementType: t.field({
       type: TensorElementTypeEnum,
       required: true,
-      description: "Element type; must be the model's (FLOAT32, FLOAT16, FLOAT64, INT64, INT32, INT8, UINT8 or BOOL).",
+      description:
+        "Element type; must be the model's (FLOAT32, FLOAT16, FLOAT64, INT64, INT32, INT16, INT8, UINT64, UINT32, UINT16, UINT8 or BOOL).",
     }),
     shape: t.intList({ required: true, description: "Dimensions; fixed ones must match the model's." }),
     data: t.floatList({ description: "The values, row-major (BOOL as 0 or 1, FLOAT16 rounded to half precision)." }),
@@ -83,18 +83,23 @@ const TensorOutputObject = builder.objectRef<OutputTensor>("TensorOutput").imple
   }),
 });
 
-const ProviderAttemptObject = builder.objectRef<ProviderAttempt>("ExecutionProviderAttempt").implement({
-  description: "An execution provider considered for the run, in the order tried.",
+const ProviderAttemptObject = builder.objectRef<RunAttempt>("ExecutionProviderAttempt").implement({
+  description: "An execution provider (or remote backend) considered for the run, in the order tried.",
   fields: (t) => ({
     provider: t.field({
       type: ExecutionProviderEnum,
       description: "The provider.",
       resolve: (a) => toProviderEnum(a.provider),
     }),
+    backend: t.string({
+      nullable: true,
+      description: "The remote backend (INFERENCE_BACKENDS) of a REMOTE attempt; null for local providers.",
+      resolve: (a) => ("backend" in a ? a.backend : null),
+    }),
     used: t.exposeBoolean("used", { description: "Whether the model ran on it." }),
     reason: t.string({
       nullable: true,
-      description: "Why it was skipped; null for the one used.",
+      description: "Why it was skipped, or how it failed before the next was tried; null for the one used.",
       resolve: (a) => a.reason,
     }),
   }),
@@ -117,16 +122,25 @@ const InferenceResultObject = builder.objectRef<InferenceResult>("InferenceResul
   fields: (t) => ({
     runId: t.exposeString("runId", { description: "The id of this run in inferenceRuns." }),
     model: t.exposeString("ref", { description: "The model reference, in canonical form." }),
-    file: t.exposeString("file", { description: "The .onnx file that ran, as a path inside the model." }),
-    fileSha256: t.exposeString("fileSha256", { description: "The sha256 of that file." }),
+    file: t.exposeString("file", {
+      nullable: true,
+      description:
+        "The .onnx file that ran, as a path inside the model; null when a remote backend ran it without saying (another gateway says).",
+    }),
+    fileSha256: t.exposeString("fileSha256", { nullable: true, description: "The sha256 of that file, when known." }),
     provider: t.field({
       type: ExecutionProviderEnum,
-      description: "The execution provider that ran the model.",
+      description: "The execution provider that ran the model (REMOTE: a remote backend, named in backend).",
       resolve: (r) => toProviderEnum(r.provider),
+    }),
+    backend: t.exposeString("backend", {
+      nullable: true,
+      description: "The remote backend (INFERENCE_BACKENDS) that ran the model; null when it ran on this gateway.",
     }),
     providersTried: t.field({
       type: [ProviderAttemptObject],
-      description: "The providers considered, in order, with why each skipped one was skipped.",
+      description:
+        "The remote backends and local providers considered, in order, with why each one not used was skipped or failed.",
       resolve: (r) => r.attempts,
     }),
     sessionReused: t.exposeBoolean("sessionReused", {
@@ -141,7 +155,7 @@ builder.mutationField("runInference", (t) =>
   t.field({
     type: InferenceResultObject,
     description:
-      "Runs a model with ONNX Runtime on the best available execution provider. Inputs are checked against the model's signature first; expected failures come back as a GatewayError.",
+      "Runs a model with ONNX Runtime on the best available execution provider, or on a remote Open Inference Protocol backend (REMOTE, or AUTO when one serves the model), falling back to the next backend and then to this gateway. Inputs are checked against the model's signature first; expected failures come back as a GatewayError.",
     args: { input: t.arg({ type: RunInferenceInputType, required: true, description: "The run." }) },
     authScopes: { infer: true },
     errors: {

@@ -1,4 +1,5 @@
 import type { GpuInfo } from "../inference/gpu-info.js";
+import type { BackendReport } from "../inference/remote/inference-backends.js";
 import type { CachedSession } from "../inference/session-cache.js";
 import { type ProviderStatus, type RuntimeStatus, runtimeStatus } from "../services/runtime-status.js";
 import { builder } from "./builder.js";
@@ -78,6 +79,42 @@ const SessionCacheObject = builder.objectRef<RuntimeStatus["sessionCache"]>("Ses
   }),
 });
 
+const BackendStatusEnum = builder.enumType("InferenceBackendStatus", {
+  description: "What the gateway last learnt of a remote backend's health.",
+  values: {
+    UNKNOWN: { description: "Not checked yet." },
+    READY: { description: "Its last health check (/v2/health/ready) passed, and no call has failed since." },
+    UNAVAILABLE: { description: "Its last check or call failed; calls skip it until a check passes." },
+  },
+});
+
+const BackendObject = builder.objectRef<BackendReport>("InferenceBackend").implement({
+  description: "A remote server speaking the Open Inference Protocol that runInference may use (INFERENCE_BACKENDS).",
+  fields: (t) => ({
+    name: t.exposeString("name", { description: "Its name, as results and history give it." }),
+    url: t.exposeString("url", { description: "Its base URL." }),
+    models: t.exposeStringList("models", { description: "The globs on model references it serves." }),
+    weight: t.exposeFloat("weight", { description: "Its share of calls among the healthy backends serving a model." }),
+    status: t.field({ type: BackendStatusEnum, description: "Its health.", resolve: (b) => b.status }),
+    error: t.string({ nullable: true, description: "Why it is UNAVAILABLE.", resolve: (b) => b.error }),
+    checkedAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When its health was last checked (or a call to it failed).",
+      resolve: (b) => b.checkedAt,
+    }),
+    latencyMs: t.float({
+      nullable: true,
+      description: "Its last health check's round trip.",
+      resolve: (b) => b.latencyMs,
+    }),
+    binaryTensors: t.boolean({
+      description: "Whether it takes binary tensors (the binary tensor extension); JSON otherwise.",
+      resolve: (b) => b.binary,
+    }),
+  }),
+});
+
 const RuntimeObject = builder.objectRef<RuntimeStatus>("Runtime").implement({
   description: "The inference runtime of this gateway.",
   fields: (t) => ({
@@ -99,13 +136,19 @@ const RuntimeObject = builder.objectRef<RuntimeStatus>("Runtime").implement({
       description: "The session cache.",
       resolve: (r) => r.sessionCache,
     }),
+    backends: t.field({
+      type: [BackendObject],
+      description: "The remote inference backends (INFERENCE_BACKENDS) and their health.",
+      resolve: (r) => r.backends,
+    }),
   }),
 });
 
 builder.queryField("runtime", (t) =>
   t.field({
     type: RuntimeObject,
-    description: "Execution providers (each checked once), the GPU, and the session cache.",
-    resolve: (_root, _args, { services }) => runtimeStatus(services.inference.engine),
+    description:
+      "Execution providers (each checked once), the GPU, the session cache and the remote inference backends.",
+    resolve: (_root, _args, { services }) => runtimeStatus(services.inference.engine, services.backends),
   }),
 );

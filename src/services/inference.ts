@@ -1,18 +1,26 @@
 import { stat } from "node:fs/promises";
+import type { ExecutionProviderName } from "../config.js";
 import type { InferenceHistory, InferenceRunEntry, TensorSummary } from "../db/inference-history.js";
-import { GatewayError, InferenceFailed, InvalidInput, RequestCancelled } from "../errors.js";
+import { ExecutionProviderUnavailable, GatewayError, InferenceFailed, RequestCancelled } from "../errors.js";
 import { chooseModelFile } from "../inference/choose-model-file.js";
 import type { InferenceEngine, ProviderAttempt, ProviderRequest } from "../inference/inference-engine.js";
 import type { ModelFiles } from "../inference/model-files.js";
-import { type RunnableElementType, runnableTypeOfOrt, toBase64, toNumbers } from "../inference/tensor-codec.js";
 import { selectOutputs, type TensorInput, validateInputs } from "../inference/validate-inputs.js";
-import type { WireTensor } from "../inference/worker-protocol.js";
 import type { Logger } from "../logger.js";
 import { formatModelRef, type ModelRef, parseModelRef } from "../model-ref.js";
 import type { Metrics } from "../observability/metrics.js";
 import { FileFacts } from "../onnx/file-facts.js";
+import { encodeOutputs, type OutputTensor, type TensorEncoding } from "./inference-outputs.js";
+import type { RemoteAttempt, RemoteInference, RemoteRun } from "./remote-inference.js";
 
-export type TensorEncoding = "JSON" | "BASE64";
+export type { OutputTensor, TensorEncoding } from "./inference-outputs.js";
+
+/** Where a call asks to run: AUTO, one local execution provider, or REMOTE (INFERENCE_BACKENDS). */
+export type InferenceTarget = ProviderRequest | "remote";
+/** How a call reached the gateway. */
+export type InferenceProtocol = "GRAPHQL" | "OIP";
+/** A local provider or a remote backend considered for a call, in the order tried. */
+export type RunAttempt = ProviderAttempt | RemoteAttempt;
 
 export interface RunInferenceRequest {
   /** A model reference. */
@@ -22,21 +30,17 @@ export interface RunInferenceRequest {
   inputs: TensorInput[];
   /** Outputs to return; null for all. */
   outputs: string[] | null;
-  executionProvider: ProviderRequest;
+  executionProvider: InferenceTarget;
   outputEncoding: TensorEncoding;
   pull: boolean;
   /** Whether the caller may pull (its key's pull scope). */
   mayPull: boolean;
   /** The HTTP request's id, for the log line. */
   requestId?: string | null;
-}
-
-export interface OutputTensor {
-  name: string;
-  elementType: RunnableElementType;
-  shape: number[];
-  data: number[] | null;
-  base64: string | null;
+  /** How the call came, for history; GRAPHQL when left out. */
+  protocol?: InferenceProtocol;
+  /** Run on this gateway's own providers only: another gateway offloaded the call here, and it must not bounce on. */
+  localOnly?: boolean;
 }
 
 export interface InferenceTimings {
@@ -49,10 +53,13 @@ export interface InferenceTimings {
 export interface InferenceResult {
   runId: string;
   ref: string;
-  file: string;
-  fileSha256: string;
-  provider: ProviderAttempt["provider"];
-  attempts: ProviderAttempt[];
+  /** The .onnx file that ran; null when a remote backend ran the model without saying. */
+  file: string | null;
+  fileSha256: string | null;
+  provider: ExecutionProviderName | "remote";
+  /** The remote backend that ran it, or null when it ran here. */
+  backend: string | null;
+  attempts: RunAttempt[];
   sessionReused: boolean;
   outputs: OutputTensor[];
   timings: InferenceTimings;
@@ -69,19 +76,23 @@ export interface InferenceServiceDeps {
   maxOutputBytes: number;
   logger: Logger;
   metrics: Metrics;
+  /** The remote backends (INFERENCE_BACKENDS), when any are configured. */
+  remote?: RemoteInference | null;
 }
 
 /** What a call learnt before it failed, for its history entry. */
-type Progress = Partial<Pick<InferenceRunEntry, "ref" | "filePath" | "fileSha256" | "provider">> & {
+type Progress = Partial<Pick<InferenceRunEntry, "ref" | "filePath" | "fileSha256" | "provider" | "backend">> & {
   loadMs?: number;
   queueMs?: number;
   runMs?: number;
 };
 
 /**
- * The runInference use case: finds the model's file, opens a session on an execution provider,
- * validates the inputs against the model's signature, runs it off the event loop, and records
- * every call with a well-formed model reference in history, failed or not.
+ * The runInference use case (GraphQL's mutation and the OIP endpoints alike): runs the model on a
+ * remote backend that serves it (REMOTE, or AUTO first), or finds the model's file, opens a
+ * session on a local execution provider, validates the inputs against the model's signature and
+ * runs it off the event loop; and records every call with a well-formed model reference in
+ * history, failed or not.
  */
 export class InferenceService {
   private readonly facts = new FileFacts();
@@ -104,6 +115,8 @@ export class InferenceService {
       fileSha256: progress.fileSha256 ?? null,
       requestedProvider: request.executionProvider.toUpperCase(),
       provider: progress.provider ?? null,
+      backend: progress.backend ?? null,
+      protocol: request.protocol ?? "GRAPHQL",
       status,
       inputs: request.inputs.map(summary),
       outputs,
@@ -142,6 +155,8 @@ export class InferenceService {
         runId,
         ref: run.refText,
         provider,
+        backend: run.backend ?? undefined,
+        protocol: run.protocol,
         status: run.status,
         errorCode: run.errorCode ?? undefined,
         durationMs: Math.round(run.timings.totalMs * 10) / 10,
@@ -153,6 +168,79 @@ export class InferenceService {
   private async execute(
     asked: ModelRef,
     request: RunInferenceRequest,
+    signal: AbortSignal,
+    progress: Progress,
+  ): Promise<Omit<InferenceResult, "runId">> {
+    const wanted = request.executionProvider;
+    const remote = request.localOnly ? null : this.deps.remote?.configured ? this.deps.remote : null;
+    if (wanted === "remote" && !remote) {
+      throw new ExecutionProviderUnavailable(
+        request.localOnly
+          ? "This call was offloaded here by another gateway, so it runs on this gateway's own execution providers only."
+          : "No remote inference backend is configured (INFERENCE_BACKENDS).",
+        { field: "executionProvider" },
+      );
+    }
+    let tried: RemoteAttempt[] = [];
+    if (remote && (wanted === "remote" || wanted === "auto")) {
+      const outcome = await remote.run(asked, request, signal, (backend) => {
+        progress.provider = "REMOTE";
+        progress.backend = backend;
+      });
+      if (outcome.run) return this.remoteResult(asked, request, outcome.run, outcome.attempts, progress);
+      tried = outcome.attempts;
+      progress.provider = undefined;
+      progress.backend = undefined;
+      if (wanted === "remote") {
+        const why =
+          tried.map((a) => `${a.backend} ${a.reason}`).join("; ") || "none of their model patterns matches it";
+        throw new ExecutionProviderUnavailable(
+          `No remote inference backend could run ${formatModelRef(asked)}: ${why}.`,
+          { field: "executionProvider" },
+        );
+      }
+    }
+    const local = await this.runLocally(
+      asked,
+      request,
+      wanted === "auto" || wanted === "remote" ? "auto" : wanted,
+      signal,
+      progress,
+    );
+    return { ...local, attempts: [...tried, ...local.attempts] };
+  }
+
+  private remoteResult(
+    asked: ModelRef,
+    request: RunInferenceRequest,
+    run: RemoteRun,
+    attempts: RemoteAttempt[],
+    progress: Progress,
+  ): Omit<InferenceResult, "runId"> {
+    const text = (key: string) => (typeof run.parameters[key] === "string" ? (run.parameters[key] as string) : null);
+    const refText = formatModelRef(asked);
+    progress.filePath = text("model_file") ?? undefined;
+    progress.fileSha256 = text("model_file_sha256") ?? undefined;
+    progress.loadMs = run.loadMs;
+    progress.runMs = run.runMs;
+    progress.queueMs = 0;
+    return {
+      ref: refText,
+      file: progress.filePath ?? null,
+      fileSha256: progress.fileSha256 ?? null,
+      provider: "remote",
+      backend: run.backend,
+      attempts,
+      sessionReused: false,
+      outputs: encodeOutputs(run.outputs, request.outputEncoding, this.deps.maxOutputBytes, refText),
+      timings: { queueMs: 0, loadMs: run.loadMs, runMs: run.runMs, totalMs: 0 },
+    };
+  }
+
+  private async runLocally(
+    asked: ModelRef,
+    request: RunInferenceRequest,
+    provider: ProviderRequest,
     signal: AbortSignal,
     progress: Progress,
   ): Promise<Omit<InferenceResult, "runId">> {
@@ -168,7 +256,7 @@ export class InferenceService {
     const sha256 = file.sha256 ?? (await this.facts.sha256(path, stats));
     progress.fileSha256 = sha256;
 
-    const opened = await this.engine.open({ path, sha256, sizeBytes: stats.size }, request.executionProvider);
+    const opened = await this.engine.open({ path, sha256, sizeBytes: stats.size }, provider);
     progress.provider = opened.provider.toUpperCase();
     progress.loadMs = opened.loadMs;
     let ran: Awaited<ReturnType<InferenceEngine["run"]>>;
@@ -181,41 +269,18 @@ export class InferenceService {
     }
     progress.queueMs = ran.queuedMs;
     progress.runMs = ran.runMs;
-    const outputBytes = ran.outputs.reduce((sum, tensor) => sum + tensor.data.byteLength, 0);
-    if (outputBytes > this.deps.maxOutputBytes) {
-      throw new GatewayError(
-        "OUTPUT_TOO_LARGE",
-        `The outputs hold ${outputBytes} bytes, more than INFERENCE_MAX_OUTPUT_BYTES (${this.deps.maxOutputBytes}); ask for fewer outputs or send a smaller input.`,
-        { ref: refText, field: "outputs" },
-      );
-    }
     return {
       ref: refText,
       file: file.path,
       fileSha256: sha256,
       provider: opened.provider,
+      backend: null,
       attempts: opened.attempts,
       sessionReused: opened.reused,
-      outputs: ran.outputs.map((tensor) => encodeOutput(tensor, request.outputEncoding)),
+      outputs: encodeOutputs(ran.outputs, request.outputEncoding, this.deps.maxOutputBytes, refText),
       timings: { queueMs: ran.queuedMs, loadMs: opened.loadMs, runMs: ran.runMs, totalMs: 0 },
     };
   }
-}
-
-function encodeOutput(tensor: WireTensor, encoding: TensorEncoding): OutputTensor {
-  const elementType = runnableTypeOfOrt(tensor.type);
-  if (!elementType)
-    throw new InferenceFailed(`Output ${tensor.name} came back as ${tensor.type}, which the gateway cannot return.`);
-  const base = { name: tensor.name, elementType, shape: tensor.dims };
-  if (encoding === "BASE64") return { ...base, data: null, base64: toBase64(tensor.data) };
-  const data = toNumbers(elementType, tensor.data);
-  if (!data) {
-    throw new InvalidInput(
-      `Output ${tensor.name} holds values JSON numbers cannot carry exactly (NaN, ±Infinity, or 64-bit integers beyond ±2^53); ask for outputEncoding: BASE64.`,
-      { field: "outputEncoding" },
-    );
-  }
-  return { ...base, data, base64: null };
 }
 
 function summary(tensor: { name: string; elementType: string; shape: number[] }): TensorSummary {

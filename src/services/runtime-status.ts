@@ -2,6 +2,7 @@ import type { ExecutionProviderName } from "../config.js";
 import { ONNXRUNTIME_VERSION } from "../inference/execution-providers.js";
 import { detectGpus, type GpuInfo } from "../inference/gpu-info.js";
 import type { InferenceEngine } from "../inference/inference-engine.js";
+import type { BackendReport, InferenceBackends } from "../inference/remote/inference-backends.js";
 import type { CachedSession } from "../inference/session-cache.js";
 
 export interface ProviderStatus {
@@ -27,10 +28,12 @@ export interface RuntimeStatus {
     /** Sessions the workers hold open; equals sessions.length once queued releases are done. */
     openSessions: number;
   };
+  /** The remote inference backends (INFERENCE_BACKENDS) and their health. */
+  backends: BackendReport[];
 }
 
-/** What the `runtime` query shows: providers (each checked once), the GPU, and the session cache. */
-export async function runtimeStatus(engine: InferenceEngine): Promise<RuntimeStatus> {
+/** What the `runtime` query shows: providers (each checked once), the GPU, the session cache and the remote backends. */
+export async function runtimeStatus(engine: InferenceEngine, backends: InferenceBackends): Promise<RuntimeStatus> {
   const { providers, cache } = engine;
   const names = [...new Set([...providers.built, ...providers.enabled])];
   const [checks, gpus, openSessions] = await Promise.all([
@@ -55,5 +58,6 @@ export async function runtimeStatus(engine: InferenceEngine): Promise<RuntimeSta
       bytes: sessions.reduce((sum, session) => sum + session.file.sizeBytes, 0),
       openSessions,
     },
+    backends: backends.report(),
   };
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import ort from "onnxruntime-node";
 import { missingPrerequisite } from "../../src/inference/provider-prerequisites.js";
 import type { RunnableElementType } from "../../src/inference/tensor-codec.js";
-import { buildOnnxModel } from "../../src/onnx/build-model.js";
+import { attribute, buildOnnxModel } from "../../src/onnx/build-model.js";
 
 /**
  * Test models with outputs known in advance, one per element type the gateway runs: numbers come
@@ -26,6 +26,35 @@ export function stringInputModel(): Uint8Array {
     inputs: [{ name: "text", elementType: "STRING", shape: [1] }],
     outputs: [{ name: "same", elementType: "STRING", shape: [1] }],
     nodes: [{ op: "Identity", inputs: ["text"], outputs: ["same"] }],
+  });
+}
+
+/**
+ * The model of the Open Inference Protocol's documented examples: input0 UINT32 [2, 2] and
+ * input1 BOOL [3] give output0 FP32 [3, 2], where output0[i][j] = input1[i] + the sum of
+ * column j of input0. With input0 [1, 2, 3, 4] and input1 [true, false, true]:
+ * [[5, 7], [4, 6], [5, 7]].
+ */
+export function oipExampleModel(): Uint8Array {
+  const FLOAT = 1;
+  return buildOnnxModel({
+    graphName: "mymodel",
+    inputs: [
+      { name: "input0", elementType: "UINT32", shape: [2, 2] },
+      { name: "input1", elementType: "BOOL", shape: [3] },
+    ],
+    outputs: [{ name: "output0", elementType: "FLOAT32", shape: [3, 2] }],
+    initializers: [
+      { name: "rows", elementType: "INT64", dims: [1], data: new BigInt64Array([0n]) },
+      { name: "column", elementType: "INT64", dims: [1], data: new BigInt64Array([1n]) },
+    ],
+    nodes: [
+      { op: "Cast", inputs: ["input0"], outputs: ["matrix"], attributes: [attribute.int("to", FLOAT)] },
+      { op: "Cast", inputs: ["input1"], outputs: ["flags"], attributes: [attribute.int("to", FLOAT)] },
+      { op: "ReduceSum", inputs: ["matrix", "rows"], outputs: ["sums"], attributes: [attribute.int("keepdims", 1)] },
+      { op: "Unsqueeze", inputs: ["flags", "column"], outputs: ["flagColumn"] },
+      { op: "Add", inputs: ["flagColumn", "sums"], outputs: ["output0"] },
+    ],
   });
 }
 

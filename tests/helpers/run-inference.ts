@@ -5,8 +5,8 @@ export const RUN_INFERENCE = `mutation Run($input: RunInferenceInput!) {
     __typename
     ... on GatewayError { code message field retryAfterSeconds ref: modelRef registry: registryName }
     ... on InferenceResult {
-      runId model file fileSha256 provider sessionReused
-      providersTried { provider used reason }
+      runId model file fileSha256 provider backend sessionReused
+      providersTried { provider backend used reason }
       outputs { name elementType shape data base64 }
       timings { queueMs sessionLoadMs runMs totalMs }
     }
@@ -27,11 +27,12 @@ export type RunResult =
       __typename: "InferenceResult";
       runId: string;
       model: string;
-      file: string;
-      fileSha256: string;
+      file: string | null;
+      fileSha256: string | null;
       provider: string;
+      backend: string | null;
       sessionReused: boolean;
-      providersTried: Array<{ provider: string; used: boolean; reason: string | null }>;
+      providersTried: Array<{ provider: string; backend: string | null; used: boolean; reason: string | null }>;
       outputs: InferenceOutput[];
       timings: Record<"queueMs" | "sessionLoadMs" | "runMs" | "totalMs", number>;
     };
