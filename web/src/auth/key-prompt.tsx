@@ -29,7 +29,7 @@ export function KeyPrompt() {
       >
         <h2 id="key-title">API key needed</h2>
         <p>
-          {hasKey ? "The gateway did not accept the key you gave: " : "This gateway needs an API key: "}
+          {hasKey && "The gateway did not accept the key you gave. "}
           {keyRequest}
         </p>
         <div class="field">

@@ -18,6 +18,8 @@ export function SearchPage({ search }: { search: string }) {
   const enabled = (registries.data?.registries ?? []).filter((r) => r.enabled).map((r) => r.name);
   const results = useSearch(useMemo(() => searchVariables(state), [state]));
   const shown = results.edges.filter((edge) => matchesLicense(edge.node.license, state.license));
+  // One notice for one cause: without a key, the registries and the search fail alike.
+  const refusal = results.error ?? registries.error;
 
   useEffect(() => rememberSearch(search), [search]);
   useEffect(() => {
@@ -28,15 +30,16 @@ export function SearchPage({ search }: { search: string }) {
     <main id="main" class="search-page">
       <h1 class="visually-hidden">Search models</h1>
       <SearchFilters state={state} registries={enabled} onChange={(next) => navigate(`/${searchString(next)}`)} />
-      {registries.error && <ErrorNotice error={registries.error} />}
+      {refusal && <ErrorNotice error={refusal} />}
       {results.failures.map((failure) => (
         <FailureNotice key={failure.registry} failure={failure} />
       ))}
-      {results.error && <ErrorNotice error={results.error} title="The search failed." />}
       <p class="result-count" role="status">
         {results.searching
           ? "Searching…"
-          : `${shown.length} ${shown.length === 1 ? "model" : "models"} shown${results.hasMore ? ", more as you scroll" : ""}`}
+          : refusal
+            ? "No results: the search did not run."
+            : `${shown.length} ${shown.length === 1 ? "model" : "models"} shown${results.hasMore ? ", more as you scroll" : ""}`}
       </p>
       <div class="results" aria-busy={results.searching}>
         {shown.map((edge) => (

@@ -119,7 +119,7 @@ export function TryItForm({ modelRef, inputs, classifier }: TryItProps) {
         ))}
         {mode === "json" && (
           <div class="field">
-            <label for="values-file">JSON file (input names to arrays of numbers)</label>
+            <label for="values-file">Values file (JSON: input names to arrays of numbers)</label>
             <input
               id="values-file"
               type="file"
