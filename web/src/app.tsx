@@ -2,7 +2,8 @@ import { useEffect, useRef } from "preact/hooks";
 import { session, useSession } from "./api/session.js";
 import { KeyPrompt } from "./auth/key-prompt.js";
 import { DetailsPage } from "./details/details-page.js";
-import { interceptLinks, refFromPath, useRoute } from "./router.js";
+import { refFromPath } from "./model-path.js";
+import { interceptLinks, useRoute } from "./router.js";
 import { SearchPage } from "./search/search-page.js";
 
 /**

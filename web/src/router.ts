@@ -70,23 +70,3 @@ export function interceptLinks(root: HTMLElement): () => void {
 function isPageView(path: string): boolean {
   return path === "/" || path.startsWith("/models/");
 }
-
-/**
- * The page's address of a model: /models/<ref>, each path segment escaped, so references with
- * `/`, `:` and `@` stay readable and any other character survives the round trip.
- */
-export function modelPath(ref: string): string {
-  const escapeSegment = (segment: string) => encodeURIComponent(segment).replace(/%3A/gi, ":").replace(/%40/gi, "@");
-  return `/models/${ref.split("/").map(escapeSegment).join("/")}`;
-}
-
-/** The model reference a /models/<ref> path names; null for any other path. */
-export function refFromPath(path: string): string | null {
-  if (!path.startsWith("/models/")) return null;
-  try {
-    const ref = path.slice("/models/".length).split("/").map(decodeURIComponent).join("/");
-    return ref.length > 0 ? ref : null;
-  } catch {
-    return null;
-  }
-}

@@ -1,16 +1,5 @@
-import { modelPath, navigate } from "../router.js";
-
-/** The reference without its revision: `hf:org/name@main` → `hf:org/name`. */
-export function baseRef(ref: string): string {
-  const at = ref.indexOf("@", ref.indexOf(":") + 1);
-  return at < 0 ? ref : ref.slice(0, at);
-}
-
-/** The revision a reference names, if any. */
-export function refRevision(ref: string): string | null {
-  const base = baseRef(ref);
-  return base.length < ref.length ? ref.slice(base.length + 1) : null;
-}
+import { baseRef, modelPath, refRevision } from "../model-path.js";
+import { navigate } from "../router.js";
 
 /**
  * The revisions the registry offers (opsets, versions, tags), to choose from: choosing one opens

@@ -1,5 +1,5 @@
 import { ACCESS_LABELS, formatBytes, formatCount, formatDate } from "../format.js";
-import { modelPath } from "../router.js";
+import { modelPath } from "../model-path.js";
 import type { CardModel } from "./search-documents.js";
 
 /**
