@@ -56,7 +56,7 @@ describe.skipIf(!CHROMIUM)("a model's page", () => {
     expect(signature).toMatch(/input\s+Input3\s+FLOAT32\s+\[1, 1, 28, 28\]/);
     expect(signature).toMatch(/output\s+Plus214_Output_0\s+FLOAT32\s+\[1, 10\]/);
     expect(await page.locator(".overview").innerText()).toMatch(/Opset\s+8/);
-    expect(await page.getByText("not cached").count()).toBe(1);
+    expect(await page.locator(".badges").getByText("not cached", { exact: true }).count()).toBe(1);
     const revisions = page.getByLabel("Revision");
     expect(await revisions.locator("option").allTextContents()).toEqual(["Default (8)", "1", "7", "8"]);
     await recorded.screenshot("details");

@@ -24,5 +24,10 @@ export function TryIt({ model }: { model: Details }) {
   }
   const classifier =
     (model.task ?? "").includes("classification") || (model.outputs ?? []).some((output) => SCORES.test(output.name));
-  return <TryItForm key={model.ref} modelRef={model.ref} inputs={model.inputs} classifier={classifier} />;
+  return (
+    <>
+      {!model.cached && <p class="muted">It is not cached: running it pulls it first, as Pull would.</p>}
+      <TryItForm key={model.ref} modelRef={model.ref} inputs={model.inputs} classifier={classifier} />
+    </>
+  );
 }
