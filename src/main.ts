@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.server.port;
     app.services.logger.info(
-      `Model Gateway ${app.services.version}: GraphQL and GraphiQL at http://${config.server.host}:${port}/graphql`,
+      `Model Gateway ${app.services.version}: GraphQL and GraphiQL at http://${config.server.host}:${port}/graphql, the model browser at http://${config.server.host}:${port}/`,
     );
   });
   stopOnSignals(server, app);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
@@ -14,11 +15,16 @@ import { oipEndpoint } from "./http/oip/oip-endpoint.js";
 import { queryLimits } from "./http/query-limits.js";
 import { clientAddress, type ServerContext } from "./http/server-context.js";
 import { tensorSizeLimit } from "./http/tensor-size-limit.js";
+import { webApp } from "./http/web-app.js";
+import { loadWebAssets } from "./http/web-assets.js";
 import { requestObserver } from "./observability/request-observer.js";
 import { yogaLogger } from "./observability/yoga-logger.js";
 import { schema } from "./schema/index.js";
 
 export type Gateway = YogaServerInstance<ServerContext, GatewayContext>;
+
+/** Where `npm run build:web` writes the model browser. */
+const WEB_DIST = fileURLToPath(new URL("../web/dist", import.meta.url));
 
 const DEFAULT_QUERY = `# Search every registry at once; open the Docs panel for all fields.
 {
@@ -31,10 +37,11 @@ const DEFAULT_QUERY = `# Search every registry at once; open the Docs panel for 
 `;
 
 /**
- * Builds the HTTP handler: GraphQL at /graphql (GraphiQL served from the installed packages, no
- * CDN), readiness JSON at /health, liveness at /healthz, Prometheus metrics at /metrics, and the
- * Open Inference Protocol under /v2. Requests are bounded (body size, query depth, cost…) before
- * any resolver runs. Listening is main.ts's job.
+ * Builds the HTTP handler: the model browser at / (a client of the public API like any other),
+ * GraphQL at /graphql (GraphiQL served from the installed packages, no CDN), readiness JSON at
+ * /health, liveness at /healthz, Prometheus metrics at /metrics, and the Open Inference Protocol
+ * under /v2. Requests are bounded (body size, query depth, cost…) before any resolver runs.
+ * Listening is main.ts's job.
  */
 export function createGateway(services: Services, config: Config): Gateway {
   const open = config.security.apiKeys.length === 0;
@@ -78,6 +85,7 @@ export function createGateway(services: Services, config: Config): Gateway {
       healthReport(services),
       metricsEndpoint(services.metrics),
       oipEndpoint(services),
+      webApp(loadWebAssets(WEB_DIST)),
       supportedMediaTypes(),
       bodyLimit(config.limits.bodyBytes),
       tensorSizeLimit(config.inference.maxInputBytes),

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { buildWeb } from "../scripts/build-web.js";
 import { migrateDatabase } from "../src/db/migrate.js";
 
 declare module "vitest" {
@@ -11,8 +12,12 @@ declare module "vitest" {
   }
 }
 
-/** Migrates one database for the whole run; each test copies it. */
+/**
+ * Migrates one database for the whole run; each test copies it. Builds the model browser once
+ * too (under a second), so its tests run the code as it is now.
+ */
 export default async function setup(project: TestProject) {
+  await buildWeb();
   const dir = await mkdtemp(join(tmpdir(), "gateway-template-"));
   await migrateDatabase(`file:${join(dir, "gateway.db")}`);
   project.provide("templateDataDir", dir);

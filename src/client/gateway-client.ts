@@ -1,6 +1,6 @@
 import { print } from "@0no-co/graphql.web";
 import type { TadaDocumentNode } from "gql.tada";
-import { createClient } from "graphql-sse";
+import { createClient, NetworkError } from "graphql-sse";
 
 export interface GatewayClientOptions {
   /** The gateway's GraphQL endpoint, e.g. http://localhost:4000/graphql. */
@@ -90,10 +90,14 @@ export class GatewayClient {
     variables: Variables,
   ): AsyncGenerator<Result> {
     const events = this.sse.iterate({ query: print(document), variables: variables as Record<string, unknown> });
-    for await (const event of events) {
-      const errors = (event.errors ?? []) as unknown as GatewayErrorEntry[];
-      if (errors.length > 0 || event.data == null) throw failure(errors, null);
-      yield event.data as Result;
+    try {
+      for await (const event of events) {
+        const errors = (event.errors ?? []) as unknown as GatewayErrorEntry[];
+        if (errors.length > 0 || event.data == null) throw failure(errors, null);
+        yield event.data as Result;
+      }
+    } catch (error) {
+      throw error instanceof NetworkError ? await refusal(error as NetworkError<Response>, this.options.url) : error;
     }
   }
 
@@ -110,4 +114,17 @@ function failure(errors: readonly GatewayErrorEntry[], status: number | null): G
     errors,
     status,
   );
+}
+
+/**
+ * A subscription the gateway refused before its stream began (401 without a key, 403, 413…) or
+ * could not reach, as the same GatewayRequestError a query gets: callers see one kind of failure.
+ */
+async function refusal(error: NetworkError<Response>, url: string): Promise<GatewayRequestError> {
+  const response = error.response;
+  if (!response) {
+    return new GatewayRequestError("UNREACHABLE", `The gateway at ${url} cannot be reached (${error.message}).`, []);
+  }
+  const body = (await response.json().catch(() => null)) as { errors?: GatewayErrorEntry[] } | null;
+  return failure(body?.errors ?? [], response.status);
 }

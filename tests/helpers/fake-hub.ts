@@ -73,6 +73,8 @@ export class FakeHub {
   readonly requests: RecordedRequest[] = [];
   /** Milliseconds to wait before answering any request to `url` (a slow Hub). */
   delayMs = 0;
+  /** When set, the CDN sends file bodies in chunks of this many bytes, pausing between them (a slow link). */
+  cdnPace: { chunkBytes: number; pauseMs: number } | null = null;
   private readonly repos: Map<string, HubRepoState>;
   private readonly scripted: Array<{ match: (request: RecordedRequest) => boolean; answers: FakeAnswer[] }> = [];
   private readonly servers: Server[] = [];
@@ -164,6 +166,11 @@ export class FakeHub {
     const headers = { ...this.rateLimitHeaders(request), ...reply.headers };
     const body = reply.json === undefined ? (reply.body ?? "") : JSON.stringify(reply.json);
     if (reply.json !== undefined) headers["content-type"] = "application/json; charset=utf-8";
+    if (server === "cdn" && this.cdnPace && request.method !== "HEAD" && typeof body !== "string") {
+      res.writeHead(reply.status, { ...headers, "content-length": String(body.length) });
+      await paced(res, body, this.cdnPace);
+      return;
+    }
     res.writeHead(reply.status, headers);
     const throttle = server === "cdn" ? this.options.cdnThrottle : undefined;
     if (throttle && request.method !== "HEAD") await trickle(res, Buffer.from(body), throttle);
@@ -372,3 +379,12 @@ export function rateLimitedAnswer(resetSeconds: number): FakeAnswer {
 export const unavailableAnswer: FakeAnswer = { status: 503, body: "Service Unavailable" };
 
 export const droppedConnection: FakeAnswer = { status: 0, drop: true };
+
+/** Sends a body a chunk at a time with pauses between chunks, until it is sent or the client leaves. */
+async function paced(res: ServerResponse, body: Buffer, pace: { chunkBytes: number; pauseMs: number }): Promise<void> {
+  for (let offset = 0; offset < body.length && !res.destroyed; offset += pace.chunkBytes) {
+    await new Promise<void>((resolve) => res.write(body.subarray(offset, offset + pace.chunkBytes), () => resolve()));
+    if (offset + pace.chunkBytes < body.length) await new Promise((resolve) => setTimeout(resolve, pace.pauseMs));
+  }
+  if (!res.destroyed) res.end();
+}

@@ -1,0 +1,113 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildOnnxModel, seededWeights } from "../../src/onnx/build-model.js";
+import { FakeHub, type FakeHubRepo } from "./fake-hub.js";
+import { startTestApp, type TestApp } from "./test-app.js";
+import { type ManifestServer, startManifestServer } from "./zoo-manifest-server.js";
+
+/** A real ONNX classifier of `classes` classes: x[batch, 256] → MatMul → Softmax, weights seeded. */
+export function hubClassifier(classes: number, seed: number): Uint8Array {
+  return buildOnnxModel({
+    graphName: "hub_classifier",
+    inputs: [{ name: "pixel_values", elementType: "FLOAT32", shape: ["batch", 256] }],
+    outputs: [{ name: "probabilities", elementType: "FLOAT32", shape: ["batch", classes] }],
+    initializers: [
+      { name: "w", elementType: "FLOAT32", dims: [256, classes], data: seededWeights(256 * classes, seed) },
+    ],
+    nodes: [
+      { op: "MatMul", inputs: ["pixel_values", "w"], outputs: ["logits"] },
+      { op: "Softmax", inputs: ["logits"], outputs: ["probabilities"] },
+    ],
+  });
+}
+
+/** The fake Hub's repositories: two pullable classifiers (about 1 MB and 4 MB) and some to search. */
+export const WEB_REPOS: FakeHubRepo[] = [
+  {
+    id: "acme/vit-classifier",
+    pipelineTag: "image-classification",
+    license: "apache-2.0",
+    downloads: 52_000,
+    likes: 310,
+    description: "A vision classifier exported to ONNX.",
+    files: [
+      { path: "README.md", content: "# ViT classifier\n" },
+      { path: "config.json", content: '{"model_type":"vit"}' },
+      { path: "onnx/model.onnx", content: hubClassifier(1000, 7) },
+    ],
+  },
+  {
+    id: "acme/big-classifier",
+    pipelineTag: "image-classification",
+    license: "mit",
+    downloads: 1_200,
+    likes: 12,
+    files: [{ path: "onnx/model.onnx", content: hubClassifier(4000, 8) }],
+  },
+  { id: "acme/text-classifier", pipelineTag: "text-classification", license: "mit", downloads: 9_000, likes: 40 },
+  { id: "acme/gated-llm", pipelineTag: "text-generation", gated: "manual", downloads: 800_000, likes: 5_000 },
+  {
+    id: "acme/tiny-llama-gguf",
+    pipelineTag: "text-generation",
+    license: "llama3",
+    files: [{ path: "tiny.Q4_K_M.gguf", content: "GGUF weights" }],
+  },
+];
+
+export interface WebGateway {
+  gateway: TestApp;
+  hub: FakeHub;
+  zoo: ManifestServer;
+  close(): Promise<void>;
+}
+
+/**
+ * A gateway over the local folder (seeded samples), a fake Hub, the zoo's real manifest, and a
+ * `mirror` Hub instance whose address answers nothing (connection refused): a registry that fails.
+ */
+export async function startWebGateway(env: Record<string, string> = {}): Promise<WebGateway> {
+  const hub = await FakeHub.start({ repos: WEB_REPOS });
+  const zoo = await startManifestServer();
+  const configDir = await mkdtemp(join(tmpdir(), "web-registries-"));
+  const gateway = await startTestApp({
+    env: {
+      REGISTRIES: "local,hf,onnx-zoo,mirror",
+      REGISTRIES_FILE: await registriesFile(configDir, await closedPort()),
+      HF_ENDPOINT: hub.url,
+      HF_RETRY_BACKOFF_MS: "5",
+      ONNX_ZOO_MANIFEST_URL: zoo.url,
+      ...env,
+    },
+  });
+  return {
+    gateway,
+    hub,
+    zoo,
+    async close() {
+      await gateway.close();
+      await hub.close();
+      await zoo.close();
+      await rm(configDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A port nothing listens on: opened, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A REGISTRIES_FILE declaring the `mirror` instance at that port. */
+async function registriesFile(dir: string, port: number): Promise<string> {
+  const file = join(dir, "registries.json");
+  const mirror = { name: "mirror", kind: "huggingface", endpoint: `http://127.0.0.1:${port}` };
+  await writeFile(file, JSON.stringify({ registries: [mirror] }));
+  return file;
+}
