@@ -98,7 +98,7 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
     logger.warn({ interrupted }, "pulls cut off by the last shutdown are INTERRUPTED; pulling again resumes them");
   }
   const cache = new ModelCache(registries, store, pulls, dependencies);
-  const history = new InferenceHistory(db);
+  const history = new InferenceHistory(db, logger);
   const stopRetention = keepHistoryFor(config.inference.historyDays, history, logger);
   const services: Services = {
     db,
@@ -139,6 +139,7 @@ export async function openApp(config: Config, overrides: AppOverrides = {}): Pro
       backends.close();
       await pulls.close();
       await engine.close();
+      await history.close();
       await coordination.close();
       store.close();
       await db.$disconnect();

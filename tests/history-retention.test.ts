@@ -2,6 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
+import { openDatabase } from "../src/db/client.js";
+import { runOk } from "./helpers/run-inference.js";
 import { copyTemplateDatabase, startTestApp, type TestApp } from "./helpers/test-app.js";
 
 let gateway: TestApp | undefined;
@@ -34,4 +36,23 @@ it("deletes inference runs older than INFERENCE_HISTORY_DAYS when it starts, and
   await expect
     .poll(async () => (await gateway?.app.services.db.inferenceRun.findMany())?.map((r) => r.id))
     .toEqual(["recent"]);
+});
+
+it("writes a run's history row behind the call, and by the time the gateway has closed (as on SIGTERM)", async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "gateway-history-"));
+  await copyTemplateDatabase(dataDir);
+  const first = await startTestApp({ dataDir });
+  const { runId } = await runOk(first, {
+    model: "local:mlp-classifier",
+    inputs: [{ name: "features", elementType: "FLOAT32", shape: [1, 4], data: [1, 2, 3, 4] }],
+  });
+  await first.close();
+
+  const db = await openDatabase(`file:${join(dataDir, "gateway.db")}`);
+  try {
+    const row = await db.inferenceRun.findUnique({ where: { id: runId } });
+    expect(row).toMatchObject({ ref: "local:mlp-classifier", status: "SUCCEEDED", provider: "CPU" });
+  } finally {
+    await db.$disconnect();
+  }
 });
