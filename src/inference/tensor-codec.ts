@@ -200,8 +200,9 @@ export function fromBase64(type: RunnableElementType, text: string, byteLength: 
   const padding = (3 - (byteLength % 3)) % 3;
   const padded = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   if (text.length !== 4 * Math.ceil(byteLength / 3) || padded !== padding) return null;
-  // Buffer.alloc never hands out the shared pool, so the buffer can be transferred to a worker.
-  const bytes = Buffer.alloc(byteLength);
+  // Never the shared pool, so the buffer can be transferred to a worker; not zero-filled, as the
+  // write below fills every byte or the whole buffer is thrown away.
+  const bytes = Buffer.allocUnsafeSlow(byteLength);
   if (bytes.write(text, "base64") !== byteLength) return null;
   // Typed arrays use the platform's byte order; every platform onnxruntime-node ships for is little-endian.
   return CODECS[type].allocate(bytes.buffer as ArrayBuffer);

@@ -5,11 +5,13 @@ import { ExecutionProviderUnavailable, GatewayError, InferenceFailed, RequestCan
 import { chooseModelFile } from "../inference/choose-model-file.js";
 import type { InferenceEngine, ProviderAttempt, ProviderRequest } from "../inference/inference-engine.js";
 import type { ModelFiles } from "../inference/model-files.js";
+import type { ModelFileOnDisk } from "../inference/session-cache.js";
 import { selectOutputs, type TensorInput, validateInputs } from "../inference/validate-inputs.js";
 import type { Logger } from "../logger.js";
 import { formatModelRef, type ModelRef, parseModelRef } from "../model-ref.js";
 import type { Metrics } from "../observability/metrics.js";
 import { FileFacts } from "../onnx/file-facts.js";
+import type { ModelFile } from "../registries/types.js";
 import { encodeOutputs, type OutputTensor, type TensorEncoding } from "./inference-outputs.js";
 import type { RemoteAttempt, RemoteInference, RemoteRun } from "./remote-inference.js";
 
@@ -132,7 +134,7 @@ export class InferenceService {
     try {
       const result = await this.execute(ref, request, signal, progress);
       const done = entry("SUCCEEDED", result.outputs.map(summary), null);
-      const runId = await this.history.record(done);
+      const runId = this.history.record(done);
       this.report(runId, done, request.requestId);
       return { ...result, runId, timings: { ...result.timings, totalMs: performance.now() - started } };
     } catch (error) {
@@ -140,7 +142,7 @@ export class InferenceService {
       if (!known) this.deps.logger.error({ err: error, ref: formatModelRef(ref) }, "inference failed unexpectedly");
       const recorded = known ? error : new InferenceFailed("The gateway failed unexpectedly while running the model.");
       const failed = entry(error instanceof RequestCancelled ? "CANCELLED" : "FAILED", [], recorded);
-      this.report(await this.history.record(failed), failed, request.requestId);
+      this.report(this.history.record(failed), failed, request.requestId);
       throw error;
     }
   }
@@ -252,11 +254,10 @@ export class InferenceService {
     const file = chooseModelFile(refText, listing.files, request.file);
     progress.filePath = file.path;
     const path = await this.deps.files.locate(ref, file, options);
-    const stats = await stat(path);
-    const sha256 = file.sha256 ?? (await this.facts.sha256(path, stats));
-    progress.fileSha256 = sha256;
+    const onDisk = await this.identify(path, file);
+    progress.fileSha256 = onDisk.sha256;
 
-    const opened = await this.engine.open({ path, sha256, sizeBytes: stats.size }, provider);
+    const opened = await this.engine.open(onDisk, provider);
     progress.provider = opened.provider.toUpperCase();
     progress.loadMs = opened.loadMs;
     let ran: Awaited<ReturnType<InferenceEngine["run"]>>;
@@ -272,7 +273,7 @@ export class InferenceService {
     return {
       ref: refText,
       file: file.path,
-      fileSha256: sha256,
+      fileSha256: onDisk.sha256,
       provider: opened.provider,
       backend: null,
       attempts: opened.attempts,
@@ -280,6 +281,14 @@ export class InferenceService {
       outputs: encodeOutputs(ran.outputs, request.outputEncoding, this.deps.maxOutputBytes, refText),
       timings: { queueMs: ran.queuedMs, loadMs: opened.loadMs, runMs: ran.runMs, totalMs: 0 },
     };
+  }
+
+  /** The file's size and sha256 as its listing gives them, read from disk only where it does not. */
+  private async identify(path: string, file: ModelFile): Promise<ModelFileOnDisk> {
+    if (file.sha256 !== null && file.sizeBytes !== null)
+      return { path, sha256: file.sha256, sizeBytes: file.sizeBytes };
+    const stats = await stat(path);
+    return { path, sha256: file.sha256 ?? (await this.facts.sha256(path, stats)), sizeBytes: stats.size };
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Dirent, existsSync, promises as fs, type Stats } from "node:fs";
+import { type Dirent, existsSync, promises as fs, lstatSync, type Stats } from "node:fs";
 import { join, relative, sep } from "node:path";
 
 /** One model in the local folder: a `<id>.onnx` file, or a `<id>/` folder holding `model.onnx`. */
@@ -32,7 +32,7 @@ export async function scanModelFolder(dir: string): Promise<LocalModelEntry[]> {
   let entries: Dirent[];
   let root: string;
   try {
-    [entries, root] = await Promise.all([fs.readdir(dir, { withFileTypes: true }), fs.realpath(dir)]);
+    [entries, root] = await Promise.all([fs.readdir(dir, { withFileTypes: true }), realRoot(dir)]);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
@@ -59,12 +59,30 @@ export async function scanModelFolder(dir: string): Promise<LocalModelEntry[]> {
  */
 export async function findModelEntry(dir: string, id: string): Promise<LocalModelEntry | null> {
   if (id.length === 0 || id.startsWith(".") || /[/\\\0]/.test(id)) return null;
-  const root = await fs.realpath(dir).catch(() => null);
+  const root = await realRoot(dir).catch(() => null);
   if (root === null) return null;
   return (
     (await entryModel(join(dir, id), id, root).then((entry) => (entry?.root === entry?.modelFile ? null : entry))) ??
     (await entryModel(join(dir, `${id}.onnx`), `${id}.onnx`, root))
   );
+}
+
+const realRoots = new Map<string, { identity: string; real: string }>();
+
+/**
+ * The folder's real path, resolved again only when the folder's own entry changes (a link
+ * retargeted, the folder replaced): resolving it was most of a model lookup's cost, and a lookup
+ * runs on every inference call.
+ */
+async function realRoot(dir: string): Promise<string> {
+  const own = lstatSync(dir, { throwIfNoEntry: false });
+  if (!own) return fs.realpath(dir); // throws ENOENT, as callers expect
+  const identity = `${own.dev}:${own.ino}:${own.ctimeMs}`;
+  const known = realRoots.get(dir);
+  if (known?.identity === identity) return known.real;
+  const real = await fs.realpath(dir);
+  realRoots.set(dir, { identity, real });
+  return real;
 }
 
 async function entryModel(path: string, name: string, root: string): Promise<LocalModelEntry | null> {
