@@ -139,6 +139,25 @@ for (const model of BENCH_MODELS) {
   }
 }
 
+// The fixed cost of a call: the small model's runInference against { __typename }, taking turns.
+const small = BENCH_MODELS[0] as BenchModel;
+const smallBase64 = Buffer.from(benchInput(small).buffer).toString("base64");
+const typenameTimes: number[] = [];
+const smallTimes: number[] = [];
+for (let i = 0; i < WARM_UP; i++) await mutate(small, "CPU", smallBase64);
+for (let i = 0; i < small.iterations; i++) {
+  typenameTimes.push(await timed(() => bench.query("{ __typename }")));
+  smallTimes.push(await timed(() => mutate(small, "CPU", smallBase64)));
+}
+const typenameP50 = percentile(typenameTimes, 50);
+const smallP50 = percentile(smallTimes, 50);
+reportFigure({
+  figure: `fixed overhead of runInference, ${small.label} on CPU (p50)`,
+  measured: `${ms(smallP50)}, ${ms(smallP50 - typenameP50)} over { __typename }`,
+  baseline: `{ __typename } ${ms(typenameP50)}`,
+  ratio: smallP50 / typenameP50,
+});
+
 console.log(`\n## Latency through runInference (p50/p95 over HTTP, base64 tensors)\n`);
 console.log(
   table(["model", "provider", "p50", "p95", "speed-up over CPU", "largest difference from CPU"], latencyRows),
@@ -150,6 +169,7 @@ console.log(table(["model", "provider", "direct session.run()", "runInference", 
 async function typenameWhile(load: () => Promise<unknown>, waves: number): Promise<string[]> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  let rss = process.memoryUsage.rss();
   let running = true;
   const work = (async () => {
     for (let wave = 0; wave < waves; wave++) await Promise.all(Array.from({ length: CONCURRENT }, load));
@@ -158,6 +178,7 @@ async function typenameWhile(load: () => Promise<unknown>, waves: number): Promi
   const times: number[] = [];
   while (running) {
     times.push(await timed(() => bench.query("{ __typename }")));
+    rss = Math.max(rss, process.memoryUsage.rss());
     await sleep(5);
   }
   await work;
@@ -169,6 +190,7 @@ async function typenameWhile(load: () => Promise<unknown>, waves: number): Promi
     ms(p99),
     ms(Math.max(...times)),
     ms(delay.percentile(99) / 1e6),
+    `${Math.round(rss / 2 ** 20)} MiB`,
   ];
 }
 
@@ -187,7 +209,7 @@ await onMainThread.release();
 console.log(`\n## { __typename } while ${CONCURRENT} large-model inferences run (batch ${LARGE_BATCH})\n`);
 console.log(
   table(
-    ["load", "queries", "p50", "p99", "max", "event-loop delay p99"],
+    ["load", "queries", "p50", "p99", "max", "event-loop delay p99", "largest RSS"],
     [
       ["none", ...idle],
       [`${CONCURRENT} × runInference (AUTO ran on ${auto})`, ...offLoop],
@@ -196,6 +218,12 @@ console.log(
   ),
 );
 const p99 = Number.parseFloat(offLoop[2] as string);
+reportFigure({
+  figure: `{ __typename } p99 while ${CONCURRENT} large inferences run (largest RSS ${offLoop[5]})`,
+  measured: ms(p99),
+  baseline: `idle: ${idle[2]}`,
+  ratio: p99 / Number.parseFloat(idle[2] as string),
+});
 console.log(
   `\n{ __typename } p99 while ${CONCURRENT} inferences run: ${ms(p99)}, ${p99 < 20 ? "under" : "OVER"} 20 ms`,
 );
