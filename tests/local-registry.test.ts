@@ -174,6 +174,35 @@ describe("local registry", () => {
     expect(after.data?.model.files[0]?.sha256).not.toBe(before.data?.model.files[0]?.sha256);
   });
 
+  it("answers a read again from what changed since the last one: a file added deep in a folder, a folder beside a file model, a model gone", async () => {
+    const files = async (ref: string) =>
+      (
+        await gateway.graphql<{ model: { files: Array<{ path: string }> } | null }>(MODEL, { ref })
+      ).data?.model?.files.map((file) => file.path);
+    const folder = join(gateway.modelsDir, "mlp-classifier");
+    const first = await files("local:mlp-classifier");
+    await mkdir(join(folder, "extra", "deeper"), { recursive: true });
+    await writeFile(join(folder, "extra", "deeper", "vocab.txt"), "a b c\n");
+    const withNested = await files("local:mlp-classifier");
+
+    const single = await gateway.graphql<{ model: { name: string } }>(MODEL, { ref: "local:pair-classifier" });
+    await mkdir(join(gateway.modelsDir, "pair-classifier"));
+    await writeFile(
+      join(gateway.modelsDir, "pair-classifier", "model.onnx"),
+      await readFile(join(folder, "model.onnx")),
+    );
+    await writeFile(join(gateway.modelsDir, "pair-classifier", "model.json"), JSON.stringify({ name: "Folder wins" }));
+    const replaced = await gateway.graphql<{ model: { name: string } }>(MODEL, { ref: "local:pair-classifier" });
+
+    await rm(folder, { recursive: true });
+    const gone = await gateway.graphql(MODEL, { ref: "local:mlp-classifier" });
+
+    expect(withNested).toEqual([...(first ?? []), "extra/deeper/vocab.txt"].sort());
+    expect(single.data?.model.name).toBe("pair-classifier");
+    expect(replaced.data?.model.name).toBe("Folder wins");
+    expect(gone.errors?.map((e) => e.extensions?.code)).toEqual(["MODEL_NOT_FOUND"]);
+  });
+
   it("warns about a broken model.json once per version of the file, not on every request", async () => {
     const { logger, warnings } = countingLogger();
     const own = await startTestApp({ logger });

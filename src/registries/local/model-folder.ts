@@ -1,5 +1,5 @@
 import { type Dirent, existsSync, promises as fs, lstatSync, type Stats } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 
 /** One model in the local folder: a `<id>.onnx` file, or a `<id>/` folder holding `model.onnx`. */
 export interface LocalModelEntry {
@@ -55,16 +55,58 @@ export async function scanModelFolder(dir: string): Promise<LocalModelEntry[]> {
 /**
  * One model by id, without listing the whole folder: its `<id>/` folder, else its `<id>.onnx` file
  * (the folder wins, as in a full scan). Null when neither is there under those exact names; a
- * caller then scans, which also finds `<id>.ONNX` and the like.
+ * caller then scans, which also finds `<id>.ONNX` and the like. A model found before is answered
+ * again while its files and folders keep their size, mtime and inode (a synchronous stat each,
+ * microseconds), so a cached read re-examines nothing that has not changed.
  */
 export async function findModelEntry(dir: string, id: string): Promise<LocalModelEntry | null> {
   if (id.length === 0 || id.startsWith(".") || /[/\\\0]/.test(id)) return null;
+  const key = join(dir, id);
+  const known = foundEntries.get(key);
+  if (known?.checks.every(([path, identity]) => identityOf(path) === identity)) return known.entry;
+  const entry = await lookUpEntry(dir, id);
+  foundEntries.delete(key);
+  const checks = entry && checksOf(dir, entry);
+  if (entry && checks) foundEntries.set(key, { entry, checks });
+  return entry;
+}
+
+async function lookUpEntry(dir: string, id: string): Promise<LocalModelEntry | null> {
   const root = await realRoot(dir).catch(() => null);
   if (root === null) return null;
   return (
     (await entryModel(join(dir, id), id, root).then((entry) => (entry?.root === entry?.modelFile ? null : entry))) ??
     (await entryModel(join(dir, `${id}.onnx`), `${id}.onnx`, root))
   );
+}
+
+/** The most files a remembered model may have: checking a larger one costs more than listing it. */
+const MAX_CHECKED_FILES = 64;
+const foundEntries = new Map<string, { entry: LocalModelEntry; checks: Array<[path: string, identity: string]> }>();
+
+/** What a lookup's answer depends on: the folders a file could appear in, and the files. */
+function checksOf(dir: string, entry: LocalModelEntry): Array<[string, string]> | null {
+  if (entry.files.length > MAX_CHECKED_FILES) return null;
+  const folders = new Set([entry.root === entry.modelFile ? dir : entry.root]);
+  for (const file of entry.files) {
+    for (let folder = dirname(file.absolutePath); folder.startsWith(entry.root); folder = dirname(folder)) {
+      folders.add(folder);
+    }
+  }
+  const checks: Array<[string, string]> = [];
+  for (const path of [...folders, ...entry.files.map((file) => file.absolutePath)]) {
+    const identity = identityOf(path);
+    // A link is checked where it leads by a full lookup, every time.
+    if (identity === null || identity.startsWith("link")) return null;
+    checks.push([path, identity]);
+  }
+  return checks;
+}
+
+function identityOf(path: string): string | null {
+  const stats = lstatSync(path, { throwIfNoEntry: false });
+  if (!stats) return null;
+  return `${stats.isSymbolicLink() ? "link" : ""}${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }
 
 const realRoots = new Map<string, { identity: string; real: string }>();
