@@ -16,6 +16,7 @@ const BENCHES = [
   "oip.ts",
   "rejections.ts",
   "replicas.ts",
+  "startup.ts",
 ];
 const tsx = join(import.meta.dirname, "../node_modules/.bin/tsx");
 

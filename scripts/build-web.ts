@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 /**
- * `npm run build:web` (also run by postinstall and `npm start`): bundles the model browser
+ * `npm run build:web` (also run by postinstall and `npm run dev`): bundles the model browser
  * (web/src) with esbuild into web/dist — hashed asset names under assets/, so the gateway can
  * serve them as immutable, and an index.html naming them, which it serves with no-cache.
  */

@@ -5,4 +5,6 @@ import { createSchema, createYoga } from "graphql-yoga";
 // The baseline: graphql-yoga with nothing of the gateway, answering `{ __typename }`.
 const yoga = createYoga({ schema: createSchema({ typeDefs: "type Query { ok: Boolean }" }), logging: false });
 const server = createServer(yoga);
-server.listen(0, "127.0.0.1", () => console.log(`PORT=${(server.address() as AddressInfo).port}`));
+server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () =>
+  console.log(`PORT=${(server.address() as AddressInfo).port}`),
+);
