@@ -96,9 +96,15 @@ async function main(): Promise<void> {
     const app = await openApp(config, { logger: createLogger("silent"), registries: new RegistrySet([registry]) });
     const ref: ModelRef = { registry: "bench", id: "big", revision: null };
 
+    const idleRss = process.memoryUsage.rss();
+    let largestRss = 0;
     const engine = async () => {
+      // The process's resident memory while the engine pulls (the gateway runs in this process).
+      const sampler = setInterval(() => {
+        largestRss = Math.max(largestRss, process.memoryUsage.rss());
+      }, 20);
       const pull = await app.services.pulls.start(ref, null, true, new AbortController().signal);
-      await app.services.pulls.live(pull.id)?.settled;
+      await app.services.pulls.live(pull.id)?.settled.finally(() => clearInterval(sampler));
       const done = await app.services.pulls.find(pull.id);
       if (done?.status !== "SUCCEEDED") throw new Error(`the pull ended ${done?.status}: ${done?.errorMessage}`);
     };
@@ -128,9 +134,12 @@ async function main(): Promise<void> {
     );
     console.log(`median engine: ${engineMedian.toFixed(0)} MiB/s`);
     console.log(`median curl:   ${curlMedian.toFixed(0)} MiB/s`);
-    console.log(`ratio engine/curl: ${((engineMedian / curlMedian) * 100).toFixed(0)}% (target: at least 80%)`);
+    console.log(
+      `largest RSS while the engine pulled: ${(largestRss / MiB).toFixed(0)} MiB (${(idleRss / MiB).toFixed(0)} MiB before the first pull)`,
+    );
+    console.log(`ratio engine/curl: ${((engineMedian / curlMedian) * 100).toFixed(0)}% (target: at least 90%)`);
     reportFigure({
-      figure: `pull throughput, ${sizeMiB} MiB with sha256`,
+      figure: `pull throughput, ${sizeMiB} MiB with sha256 (largest RSS ${(largestRss / MiB).toFixed(0)} MiB)`,
       measured: `${engineMedian.toFixed(0)} MiB/s`,
       baseline: `curl: ${curlMedian.toFixed(0)} MiB/s`,
       ratio: engineMedian / curlMedian,
