@@ -7,10 +7,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { openApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
+import type { ModelFile } from "../src/domain/model.js";
+import { formatModelRef, type ModelRef } from "../src/domain/model-ref.js";
 import { createLogger } from "../src/logger.js";
-import { formatModelRef, type ModelRef } from "../src/model-ref.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
-import type { ModelFile, ModelManager } from "../src/registries/types.js";
+import type { ModelManager } from "../src/registries/types.js";
 import { reportFigure } from "./report.js";
 import { spawnServer } from "./spawn-server.js";
 

@@ -1,8 +1,8 @@
 import autocannon from "autocannon";
 import { GatewayClient } from "../src/client/gateway-client.js";
 import { graphql } from "../src/client/graphql.js";
+import type { PullProgress } from "../src/domain/pull-status.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
-import type { PullProgress } from "../src/services/pulls/pull-job.js";
 import { FakePullRegistry, seededBytes } from "../tests/helpers/fake-pull-registry.js";
 import { FileServer } from "../tests/helpers/file-server.js";
 import { startReplica } from "../tests/helpers/replicas.js";

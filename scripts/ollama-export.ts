@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { CacheStore } from "../src/cache/cache-store.js";
 import { loadConfig } from "../src/config.js";
-import { formatModelRef, type ModelRef, parseModelRef } from "../src/model-ref.js";
+import { formatModelRef, type ModelRef, parseModelRef } from "../src/domain/model-ref.js";
 import { MANIFEST_PATH } from "../src/registries/oci/layer-files.js";
 import { repositoryName } from "../src/registries/oci/references.js";
 import { DEFAULT_BRANCH } from "../src/services/pulls/pull-plan.js";

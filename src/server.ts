@@ -4,20 +4,20 @@ import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { Config } from "./config.js";
 import { createContext, type GatewayContext, type Services } from "./context.js";
-import { authenticateFirst } from "./http/authenticate-first.js";
-import { bodyLimit } from "./http/body-limit.js";
-import { clientGuard } from "./http/client-guard.js";
-import { healthReport } from "./http/health.js";
 import { maskError } from "./http/mask-error.js";
-import { supportedMediaTypes } from "./http/media-type.js";
-import { metricsEndpoint } from "./http/metrics-endpoint.js";
-import { oipEndpoint } from "./http/oip/oip-endpoint.js";
-import { queryLimits } from "./http/query-limits.js";
+import { useAuthenticateFirst } from "./http/plugins/use-authenticate-first.js";
+import { useBodyLimit } from "./http/plugins/use-body-limit.js";
+import { useClientGuard } from "./http/plugins/use-client-guard.js";
+import { useHealth } from "./http/plugins/use-health.js";
+import { useMediaTypes } from "./http/plugins/use-media-types.js";
+import { useMetricsEndpoint } from "./http/plugins/use-metrics-endpoint.js";
+import { useOip } from "./http/plugins/use-oip.js";
+import { useQueryLimits } from "./http/plugins/use-query-limits.js";
+import { useRequestObserver } from "./http/plugins/use-request-observer.js";
+import { useTensorSizeLimit } from "./http/plugins/use-tensor-size-limit.js";
+import { useWebApp } from "./http/plugins/use-web-app.js";
 import { clientAddress, type ServerContext } from "./http/server-context.js";
-import { tensorSizeLimit } from "./http/tensor-size-limit.js";
-import { webApp } from "./http/web-app.js";
 import { loadWebAssets } from "./http/web-assets.js";
-import { requestObserver } from "./observability/request-observer.js";
 import { yogaLogger } from "./observability/yoga-logger.js";
 import { schema } from "./schema/index.js";
 
@@ -75,21 +75,21 @@ export function createGateway(services: Services, config: Config): Gateway {
     logging: yogaLogger(services.logger),
     // isDev false in every mode: stacks and original errors never reach a client.
     maskedErrors: { maskError: (error, message) => maskError(error, message), isDev: false },
-    // Multipart bodies are file uploads, which no field takes; the body limit is bodyLimit's.
+    // Multipart bodies are file uploads, which no field takes; the body limit is useBodyLimit's.
     multipart: false,
     maxRequestBodySize: false,
     plugins: [
-      clientGuard({ keyless: open, ...config.server }),
-      authenticateFirst(config.security.apiKeys),
-      requestObserver(services.logger, services.metrics),
-      healthReport(services),
-      metricsEndpoint(services.metrics),
-      oipEndpoint(services),
-      webApp(loadWebAssets(WEB_DIST)),
-      supportedMediaTypes(),
-      bodyLimit(config.limits.bodyBytes),
-      tensorSizeLimit(config.inference.maxInputBytes),
-      ...queryLimits(config),
+      useClientGuard({ keyless: open, ...config.server }),
+      useAuthenticateFirst(config.security.apiKeys),
+      useRequestObserver(services.logger, services.metrics),
+      useHealth(services),
+      useMetricsEndpoint(services.metrics),
+      useOip(services),
+      useWebApp(loadWebAssets(WEB_DIST)),
+      useMediaTypes(),
+      useBodyLimit(config.limits.bodyBytes),
+      useTensorSizeLimit(config.inference.maxInputBytes),
+      ...useQueryLimits(config),
       ...(config.server.graphiql ? [] : [useDisableIntrospection() as Plugin]),
     ] as Array<Plugin<GatewayContext & ServerContext>>,
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { RegistryUnavailable } from "../src/errors.js";
+import { RegistryUnavailable } from "../src/domain/errors.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakeRegistry, fakeModels } from "./helpers/fake-registry.js";
 import { type GraphQLResponse, startTestApp, type TestApp } from "./helpers/test-app.js";

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import type { GatewayError } from "../src/errors.js";
-import type { ModelRef } from "../src/model-ref.js";
-import type { ModelFile, ModelManager } from "../src/registries/types.js";
+import type { GatewayError } from "../src/domain/errors.js";
+import type { ModelFile } from "../src/domain/model.js";
+import type { ModelRef } from "../src/domain/model-ref.js";
+import type { ModelManager } from "../src/registries/types.js";
 import type { FakeHubRepo } from "./helpers/fake-hub.js";
 import { type HubGateway, startHubGateway } from "./helpers/hub-gateway.js";
 

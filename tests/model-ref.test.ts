@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatModelRef, parseModelRef } from "../src/model-ref.js";
+import { formatModelRef, parseModelRef } from "../src/domain/model-ref.js";
 
 describe("model references", () => {
   it.each([

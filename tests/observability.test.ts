@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { RegistryUnavailable } from "../src/errors.js";
+import { RegistryUnavailable } from "../src/domain/errors.js";
 import { createLogger } from "../src/logger.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakeRegistry, fakeModels } from "./helpers/fake-registry.js";

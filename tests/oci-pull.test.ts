@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { exportToOllama } from "../scripts/ollama-export.js";
-import { parseModelRef } from "../src/model-ref.js";
+import { parseModelRef } from "../src/domain/model-ref.js";
 import { cleanEnv } from "./helpers/clean-env.js";
 import { dockerRegistryInstalled, needsDockerRegistry } from "./helpers/docker-registry.js";
 import { ONNX_GRAPH, ollamaModel, onnxArtifact } from "./helpers/oci-models.js";

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { DocumentStore } from "../src/db/document-store.js";
 import { PrismaDocumentStore } from "../src/db/document-store.js";
 import { createLogger } from "../src/logger.js";
 import { OnnxZooRegistry } from "../src/registries/onnx-zoo/onnx-zoo-registry.js";
-import type { DocumentStore } from "../src/registries/revalidating-document.js";
 import { startTestApp, type TestApp } from "./helpers/test-app.js";
 import {
   type ManifestServer,

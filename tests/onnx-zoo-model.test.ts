@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GatewayError } from "../src/errors.js";
+import { GatewayError } from "../src/domain/errors.js";
 import type { ModelManager } from "../src/registries/types.js";
 import { startTestApp, type TestApp } from "./helpers/test-app.js";
 import { type ManifestServer, REAL_ENTRIES, startManifestServer } from "./helpers/zoo-manifest-server.js";

@@ -1,7 +1,7 @@
 import { readdir, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseModelRef } from "../src/model-ref.js";
+import { parseModelRef } from "../src/domain/model-ref.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { commitOf, FakePullRegistry, SECRET, seededBytes, sha256 } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";

@@ -18,7 +18,7 @@ import {
 } from "node:fs/promises";
 import { basename, dirname, join, relative, sep } from "node:path";
 import type { DependencyHealth } from "../db/database-health.js";
-import type { ModelFile } from "../registries/types.js";
+import type { ModelFile } from "../domain/model.js";
 import { type CacheUsage, measureCache, removeModelFolder } from "./cache-usage.js";
 import { ModelDir } from "./model-dir.js";
 

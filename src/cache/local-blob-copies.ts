@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, stat, unlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
-import { IntegrityError } from "../errors.js";
-import type { ModelFile } from "../registries/types.js";
+import { IntegrityError } from "../domain/errors.js";
+import type { ModelFile } from "../domain/model.js";
 import type { CacheStore } from "./cache-store.js";
 import type { ModelDir } from "./model-dir.js";
 import type { S3Objects } from "./s3-objects.js";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { InvalidInput } from "../errors.js";
+import { InvalidInput } from "../domain/errors.js";
 import { safePathSegments, unsafePathReason } from "./safe-path.js";
 
 const PREFIX = "models--";

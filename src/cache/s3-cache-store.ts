@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import type { DependencyHealth } from "../db/database-health.js";
-import type { ModelFile } from "../registries/types.js";
+import type { ModelFile } from "../domain/model.js";
 import { CacheStore, type SnapshotEntry } from "./cache-store.js";
 import type { CacheUsage } from "./cache-usage.js";
 import { LocalBlobCopies } from "./local-blob-copies.js";

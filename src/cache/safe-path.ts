@@ -1,4 +1,4 @@
-import { UnsafePath } from "../errors.js";
+import { UnsafePath } from "../domain/errors.js";
 
 const MAX_PATH_LENGTH = 1024;
 

@@ -1,6 +1,6 @@
 import type { CacheStore } from "../cache/cache-store.js";
 import type { DependencyHealth } from "../db/database-health.js";
-import { DependencyUnavailable } from "../errors.js";
+import { DependencyUnavailable } from "../domain/errors.js";
 import type { RedisConnection } from "./redis-connection.js";
 
 /** The shared services' state, for /health. */

@@ -1,5 +1,5 @@
+import type { PullProgress } from "../domain/pull-status.js";
 import type { Logger } from "../logger.js";
-import type { PullProgress } from "../services/pulls/pull-job.js";
 import { FileLocks } from "./file-locks.js";
 import type { Locks } from "./locks.js";
 import { ProgressBus } from "./progress-bus.js";

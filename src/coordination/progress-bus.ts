@@ -1,5 +1,5 @@
 import { createPubSub, type PubSub } from "graphql-yoga";
-import type { PullProgress } from "../services/pulls/pull-job.js";
+import type { PullProgress } from "../domain/pull-status.js";
 import { REDIS_PREFIX, type RedisConnection } from "./redis-connection.js";
 
 type Topics = { [topic: string]: [string, PullProgress] };

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { DependencyUnavailable } from "../errors.js";
+import { DependencyUnavailable } from "../domain/errors.js";
 import { claimOwner, formatOwner, isGone, OWNER_LEASE_MS, parseOwner } from "../process-owner.js";
 import type { LockName, Locks, Release } from "./locks.js";
 import { REDIS_PREFIX, type RedisConnection } from "./redis-connection.js";

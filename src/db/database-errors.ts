@@ -1,4 +1,4 @@
-import { DatabaseUnavailable } from "../errors.js";
+import { DatabaseUnavailable } from "../domain/errors.js";
 
 /** What each SQLite failure means for the person running the gateway, and what to do about it. */
 const CAUSES: Record<string, string> = {

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+import type { ModelRef } from "../domain/model-ref.js";
+import type { TensorSummary } from "../domain/tensors.js";
 import type { InferenceRun, Prisma } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
-import type { ModelRef } from "../model-ref.js";
 import type { Database } from "./client.js";
 
 /** How long a run may wait in memory before its row is written, and how many rows one write takes. */
@@ -9,13 +10,6 @@ const FLUSH_MS = 1_000;
 const FLUSH_ROWS = 200;
 /** Rows kept for a retry while the database refuses writes; beyond it the oldest are dropped (and logged). */
 const MAX_QUEUED = 10_000;
-
-/** A tensor's name, element type and shape, as history keeps them (never the values). */
-export interface TensorSummary {
-  name: string;
-  elementType: string;
-  shape: number[];
-}
 
 /** One inference call as history stores it. */
 export interface InferenceRunEntry {

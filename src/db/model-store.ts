@@ -1,7 +1,8 @@
 import { LRUCache } from "lru-cache";
+import type { ModelFormat, ModelInfo } from "../domain/model.js";
+import type { ModelRef } from "../domain/model-ref.js";
+import type { TensorSpec } from "../domain/tensors.js";
 import { Prisma } from "../generated/prisma/client.js";
-import type { ModelRef } from "../model-ref.js";
-import type { ModelFormat, ModelInfo, TensorSpec } from "../registries/types.js";
 import type { Database } from "./client.js";
 
 /** Model info as the database last saw it. */

@@ -1,9 +1,7 @@
+import type { PullStatus } from "../domain/pull-status.js";
 import type { Prisma, Pull, PullFile } from "../generated/prisma/client.js";
 import { isGone, OWNER_LEASE_MS, parseOwner } from "../process-owner.js";
 import type { Database } from "./client.js";
-
-export const PULL_STATUSES = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"] as const;
-export type PullStatus = (typeof PULL_STATUSES)[number];
 export const ACTIVE_STATUSES: readonly PullStatus[] = ["QUEUED", "RUNNING"];
 
 export const PULL_FILE_STATUSES = ["PENDING", "DOWNLOADING", "VERIFIED", "CACHED", "FAILED"] as const;

@@ -1,11 +1,26 @@
 import type { IncomingMessage } from "node:http";
 import type { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { GatewayError, IntegrityError, RegistryUnavailable } from "../errors.js";
-import type { FileDownload } from "../registries/types.js";
+import { GatewayError, IntegrityError, RegistryUnavailable } from "../domain/errors.js";
 import { AttemptFailure, connectionFailure, type DownloadSubject, statusFailure } from "./http-failure.js";
 import { httpGet, UnfollowableUrl } from "./http-get.js";
 import type { PartialFile } from "./partial-file.js";
+
+/** Where the pull engine gets one file from. */
+export interface FileDownload {
+  url: string;
+  /** Headers for the registry's own host only (credentials never follow a redirect elsewhere). */
+  headers: Record<string, string>;
+  sizeBytes: number | null;
+  sha256: string | null;
+  /**
+   * For a registry whose download endpoint is an RPC (Kaggle's API takes a POST with a JSON body
+   * and redirects to its storage): the method and body of the first request. Like the headers, the
+   * body goes to the registry's own origin only; a redirect continues with a bodiless GET. A plain
+   * GET when absent.
+   */
+  request?: { method: "POST"; body: string };
+}
 
 export interface DownloadOptions {
   signal: AbortSignal;

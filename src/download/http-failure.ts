@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { AccessDenied, FileNotFound, type GatewayError, RateLimited, RegistryUnavailable } from "../errors.js";
+import { AccessDenied, FileNotFound, type GatewayError, RateLimited, RegistryUnavailable } from "../domain/errors.js";
 
 /** What is being downloaded, for error messages. */
 export interface DownloadSubject {

@@ -1,4 +1,4 @@
-import type { ErrorCode } from "../errors.js";
+import type { ErrorCode } from "../domain/errors.js";
 
 /**
  * An error response for requests refused before GraphQL runs: GraphQL-shaped, or, on the Open

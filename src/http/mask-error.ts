@@ -1,6 +1,6 @@
 import type { GraphQLError } from "graphql";
 import { createGraphQLError, maskError as yogaMaskError } from "graphql-yoga";
-import { GatewayError } from "../errors.js";
+import { GatewayError } from "../domain/errors.js";
 
 /**
  * Domain errors reach clients with their code and safe details; GraphQL's own errors keep theirs,

@@ -1,5 +1,5 @@
-import { FileNotFound, InvalidInput } from "../errors.js";
-import type { ModelFile } from "../registries/types.js";
+import { FileNotFound, InvalidInput } from "../domain/errors.js";
+import type { ModelFile } from "../domain/model.js";
 
 /** Where exporters put the one graph of a model (Optimum writes onnx/model.onnx). */
 const CONVENTIONAL_PATHS = ["model.onnx", "onnx/model.onnx"];

@@ -1,5 +1,5 @@
 import type { ExecutionProviderName } from "../config.js";
-import { ExecutionProviderUnavailable, InferenceFailed } from "../errors.js";
+import { ExecutionProviderUnavailable, InferenceFailed } from "../domain/errors.js";
 import { ExecutionProviders, ortMessage } from "./execution-providers.js";
 import { type CachedSession, type ModelFileOnDisk, SessionCache } from "./session-cache.js";
 import { WorkerPool } from "./worker-pool.js";

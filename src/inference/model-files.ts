@@ -1,5 +1,5 @@
-import type { ModelRef } from "../model-ref.js";
-import type { ModelFile } from "../registries/types.js";
+import type { ModelFile } from "../domain/model.js";
+import type { ModelRef } from "../domain/model-ref.js";
 
 export interface LocateOptions {
   /** Whether a model not on this machine may be pulled first (the mutation's `pull`). */

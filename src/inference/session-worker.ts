@@ -4,9 +4,9 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import ort from "onnxruntime-node";
+import type { TensorSpec } from "../domain/tensors.js";
 import { buildOnnxModel } from "../onnx/build-model.js";
 import { elementTypeFromOnnxName } from "../onnx/element-types.js";
-import type { TensorSpec } from "../registries/types.js";
 import type { OrtElementType, TensorData } from "./tensor-codec.js";
 import {
   buffersOf,

@@ -1,4 +1,4 @@
-import type { ElementType } from "../registries/types.js";
+import type { ElementType } from "../domain/tensors.js";
 import { fromFloat16Bits, toFloat16Bits } from "./float16.js";
 
 /** The typed arrays ONNX Runtime takes and gives for the element types the gateway runs. */

@@ -1,5 +1,5 @@
-import { GatewayError, InvalidInput } from "../errors.js";
-import type { Dimension, ElementType, TensorSpec } from "../registries/types.js";
+import { GatewayError, InvalidInput } from "../domain/errors.js";
+import type { Dimension, ElementType, TensorSpec } from "../domain/tensors.js";
 import {
   bytesOf,
   codecOf,

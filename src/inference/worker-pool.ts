@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { InferenceFailed } from "../errors.js";
+import { InferenceFailed } from "../domain/errors.js";
 import type { CallName, WorkerCalls, WorkerReply, WorkerRequest, WorkerSettings } from "./worker-protocol.js";
 
 export interface CallResult<T> {

@@ -1,5 +1,5 @@
 import type { ExecutionProviderName } from "../config.js";
-import type { TensorSpec } from "../registries/types.js";
+import type { TensorSpec } from "../domain/tensors.js";
 import type { OrtElementType, TensorData } from "./tensor-codec.js";
 
 /** A model's inputs and outputs as the loaded session reports them. */

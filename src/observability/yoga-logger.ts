@@ -1,5 +1,5 @@
 import type { YogaLogger } from "graphql-yoga";
-import { GatewayError } from "../errors.js";
+import { GatewayError } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Dimension, ElementType, TensorSpec } from "../registries/types.js";
+import type { Dimension, ElementType, TensorSpec } from "../domain/tensors.js";
 
 /**
  * The Open Inference Protocol's tensor datatypes against the gateway's element types. OIP has

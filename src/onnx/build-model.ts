@@ -1,4 +1,4 @@
-import type { Dimension, ElementType } from "../registries/types.js";
+import type { Dimension, ElementType } from "../domain/tensors.js";
 import { onnxCodeOf } from "./element-types.js";
 import { type OnnxTypes, onnx } from "./onnx-proto.js";
 

@@ -1,4 +1,4 @@
-import type { ElementType } from "../registries/types.js";
+import type { ElementType } from "../domain/tensors.js";
 
 /** ONNX TensorProto.DataType codes, in the gateway's element-type names. */
 const BY_ONNX_CODE: Readonly<Record<number, ElementType>> = {

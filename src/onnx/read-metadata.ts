@@ -1,4 +1,4 @@
-import type { Dimension, TensorSpec } from "../registries/types.js";
+import type { Dimension, TensorSpec } from "../domain/tensors.js";
 import { elementTypeFromOnnxCode } from "./element-types.js";
 import { type OnnxTypes, onnx, toNumber } from "./onnx-proto.js";
 

@@ -5,8 +5,8 @@
  * organisation may run two instances of one kind (two MLflow servers, a Hub and its mirror).
  */
 import type { z } from "zod";
+import type { DocumentStore } from "../db/document-store.js";
 import type { Logger } from "../logger.js";
-import type { DocumentStore } from "./revalidating-document.js";
 import type { ModelManager } from "./types.js";
 
 /** Credentials as read from the environment at start; null where the instance names none. */

@@ -1,4 +1,4 @@
-import { InvalidInput } from "../errors.js";
+import { InvalidInput } from "../domain/errors.js";
 import type { ModelManager } from "./types.js";
 
 /** A registry the gateway knows of but was told not to use (REGISTRIES leaves it out). */

@@ -1,23 +1,7 @@
+import type { DocumentStore, StoredDocument } from "../db/document-store.js";
 import { deadline } from "../deadline.js";
-import { GatewayError, RateLimited, RegistryUnavailable } from "../errors.js";
+import { GatewayError, RateLimited, RegistryUnavailable } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
-
-/** A document as last fetched, with the validators that let its source answer 304 Not Modified. */
-export interface StoredDocument {
-  url: string;
-  etag: string | null;
-  lastModified: string | null;
-  body: string;
-  fetchedAt: Date;
-}
-
-/** Where fetched documents outlive the process (the database); strategies see only this. */
-export interface DocumentStore {
-  get(url: string): Promise<StoredDocument | null>;
-  put(document: StoredDocument): Promise<void>;
-  /** Records a 304: the body is unchanged, the copy is fresh again, the validators may be new. */
-  touch(url: string, fetchedAt: Date, validators: Pick<StoredDocument, "etag" | "lastModified">): Promise<void>;
-}
 
 export interface RevalidatingDocumentOptions<T> {
   /** The registry it belongs to, for error messages. */

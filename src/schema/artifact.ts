@@ -3,7 +3,7 @@
  * whether the cache has them; `ModelFile.alsoAt` says where else a file's bytes are published.
  */
 import type { ArtifactLocation } from "../db/artifact-index.js";
-import { formatModelRef } from "../model-ref.js";
+import { formatModelRef } from "../domain/model-ref.js";
 import type { Artifact } from "../services/artifacts.js";
 import { builder } from "./builder.js";
 import { ModelFileObject } from "./model.js";

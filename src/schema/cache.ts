@@ -1,5 +1,5 @@
 import type { CachedModelUsage } from "../cache/cache-usage.js";
-import { parseModelRef } from "../model-ref.js";
+import { parseModelRef } from "../domain/model-ref.js";
 import type { CacheReport, RemovedModel } from "../services/model-cache.js";
 import { builder } from "./builder.js";
 import { answeringFailures, gatewayErrors } from "./gateway-error.js";

@@ -1,4 +1,4 @@
-import type { ErrorCode } from "../errors.js";
+import type { ErrorCode } from "../domain/errors.js";
 import { builder } from "./builder.js";
 
 const CODES: Record<ErrorCode, string> = {

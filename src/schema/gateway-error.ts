@@ -1,5 +1,5 @@
 import type { GatewayContext } from "../context.js";
-import { GatewayError } from "../errors.js";
+import { GatewayError } from "../domain/errors.js";
 import { builder } from "./builder.js";
 import { ErrorCodeEnum } from "./error-code.js";
 

@@ -1,7 +1,6 @@
-import type { TensorSummary } from "../db/inference-history.js";
-import type { ErrorCode } from "../errors.js";
-import { parseModelRef } from "../model-ref.js";
-import type { ElementType } from "../registries/types.js";
+import type { ErrorCode } from "../domain/errors.js";
+import { parseModelRef } from "../domain/model-ref.js";
+import type { ElementType, TensorSummary } from "../domain/tensors.js";
 import { builder } from "./builder.js";
 import { ErrorCodeEnum } from "./error-code.js";
 import { ExecutionProviderChoiceEnum, ExecutionProviderEnum } from "./execution-provider.js";

@@ -1,4 +1,4 @@
-import type { AccessStatus, GateKind } from "../registries/types.js";
+import type { AccessStatus, GateKind } from "../domain/model.js";
 import { builder } from "./builder.js";
 import { lookupOf, ModelObject } from "./model.js";
 

@@ -1,9 +1,6 @@
 import type { GatewayContext } from "../context.js";
-import { InvalidInput } from "../errors.js";
-import { formatModelRef, MODEL_REF_FORM, type ModelRef, parseModelRef } from "../model-ref.js";
+import { InvalidInput } from "../domain/errors.js";
 import {
-  ELEMENT_TYPES,
-  type ElementType,
   type LanguageModelFacts,
   MODEL_FORMATS,
   type ModelFile,
@@ -11,8 +8,9 @@ import {
   type ModelInfo,
   type ModelRegistration,
   type ModelSummary,
-  type TensorSpec,
-} from "../registries/types.js";
+} from "../domain/model.js";
+import { formatModelRef, MODEL_REF_FORM, type ModelRef, parseModelRef } from "../domain/model-ref.js";
+import { ELEMENT_TYPES, type ElementType, type TensorSpec } from "../domain/tensors.js";
 import type { ModelLookup } from "../services/catalog.js";
 import { builder } from "./builder.js";
 

@@ -1,4 +1,4 @@
-import { InvalidInput } from "../errors.js";
+import { InvalidInput } from "../domain/errors.js";
 
 /** The most items one page of a history list holds. */
 export const MAX_HISTORY_PAGE = 100;

@@ -1,4 +1,4 @@
-import type { PullProgress } from "../services/pulls/pull-job.js";
+import type { PullProgress } from "../domain/pull-status.js";
 import { builder } from "./builder.js";
 import { ErrorCodeEnum } from "./error-code.js";
 import { PullStatusEnum } from "./pull.js";

@@ -1,12 +1,7 @@
-import {
-  type FileSource,
-  PULL_FILE_STATUSES,
-  PULL_STATUSES,
-  type PullFileStatus,
-  type PullStatus,
-} from "../db/pull-store.js";
-import type { ErrorCode } from "../errors.js";
-import { parseModelRef } from "../model-ref.js";
+import { type FileSource, PULL_FILE_STATUSES, type PullFileStatus } from "../db/pull-store.js";
+import type { ErrorCode } from "../domain/errors.js";
+import { parseModelRef } from "../domain/model-ref.js";
+import { PULL_STATUSES, type PullStatus } from "../domain/pull-status.js";
 import { DEFAULT_PATTERNS } from "../services/pulls/file-selection.js";
 import { builder } from "./builder.js";
 import { ErrorCodeEnum } from "./error-code.js";

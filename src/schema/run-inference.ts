@@ -1,4 +1,4 @@
-import { GatewayError } from "../errors.js";
+import { GatewayError } from "../domain/errors.js";
 import { scopesOf } from "../security/authorization.js";
 import type { InferenceResult, InferenceTimings, OutputTensor, RunAttempt } from "../services/inference.js";
 import { builder } from "./builder.js";

@@ -1,4 +1,4 @@
-import type { MODEL_SORTS } from "../registries/types.js";
+import type { MODEL_SORTS } from "../domain/model.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../services/federated-search.js";
 import { builder } from "./builder.js";
 import { ErrorCodeEnum } from "./error-code.js";

@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
-import type { Dimension } from "../registries/types.js";
+import type { Dimension } from "../domain/tensors.js";
 
 const accepted = 'a non-negative integer (a fixed size) or a non-empty string (a symbolic dimension such as "batch")';
 

@@ -1,4 +1,4 @@
-import { GatewayError } from "../errors.js";
+import { GatewayError } from "../domain/errors.js";
 import { hasScope, type Scope } from "./api-keys.js";
 import type { Caller } from "./identify.js";
 

@@ -1,7 +1,7 @@
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import type { GatewayContext } from "../context.js";
 import { REDIS_PREFIX, type RedisConnection } from "../coordination/redis-connection.js";
-import { DependencyUnavailable, GatewayError } from "../errors.js";
+import { DependencyUnavailable, GatewayError } from "../domain/errors.js";
+import type { Caller } from "./identify.js";
 
 /**
  * Bounds the expensive mutations (pullModel, runInference) per API key, or per client address
@@ -29,7 +29,7 @@ export class MutationRateLimiter {
   }
 
   /** Counts one call for the caller, or throws RATE_LIMITED saying when to retry. */
-  async consume(context: Pick<GatewayContext, "caller" | "clientAddress">, operation: string): Promise<void> {
+  async consume(context: { caller: Caller; clientAddress: string | null }, operation: string): Promise<void> {
     const who = context.caller.kind === "key" ? context.caller.principal.id : (context.clientAddress ?? "local");
     try {
       await this.limiter.consume(who);

@@ -1,6 +1,6 @@
 import type { CacheStore } from "../cache/cache-store.js";
 import type { ArtifactIndex, ArtifactLocation } from "../db/artifact-index.js";
-import { InvalidInput } from "../errors.js";
+import { InvalidInput } from "../domain/errors.js";
 
 /** One file's bytes as the gateway knows them, wherever they are published. */
 export interface Artifact {

@@ -1,4 +1,4 @@
-import type { ModelRef } from "../model-ref.js";
+import type { ModelRef } from "../domain/model-ref.js";
 import type { RegistrySet } from "../registries/registry-set.js";
 import type { RegistryCalls } from "./registry-calls.js";
 

@@ -1,8 +1,9 @@
 import type { ModelStore, StoredModel } from "../db/model-store.js";
-import { isUnreachable, RateLimited } from "../errors.js";
-import type { ModelRef } from "../model-ref.js";
+import { isUnreachable, RateLimited } from "../domain/errors.js";
+import type { ModelInfo } from "../domain/model.js";
+import type { ModelRef } from "../domain/model-ref.js";
 import type { RegistrySet } from "../registries/registry-set.js";
-import type { ModelInfo, ModelManager } from "../registries/types.js";
+import type { ModelManager } from "../registries/types.js";
 import type { RegistryCalls } from "./registry-calls.js";
 
 /** One model's info as the gateway serves it. */

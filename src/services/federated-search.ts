@@ -1,6 +1,8 @@
-import { type ErrorCode, GatewayError, InvalidInput } from "../errors.js";
+import { type ErrorCode, GatewayError, InvalidInput } from "../domain/errors.js";
+import type { ModelFilter, ModelSort, ModelSummary } from "../domain/model.js";
+import { compareResults } from "../domain/search-order.js";
 import type { RegistrySet } from "../registries/registry-set.js";
-import type { ModelFilter, ModelManager, ModelSort, ModelSummary, SearchPage } from "../registries/types.js";
+import type { ModelManager, SearchPage } from "../registries/types.js";
 import type { RegistryCalls } from "./registry-calls.js";
 import {
   canonicalFilter,
@@ -10,7 +12,6 @@ import {
   type SearchCursor,
   searchFingerprint,
 } from "./search-cursor.js";
-import { compareResults } from "./search-order.js";
 
 export interface SearchRequest {
   query: string | null;

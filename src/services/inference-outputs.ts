@@ -1,4 +1,4 @@
-import { GatewayError, InferenceFailed, InvalidInput } from "../errors.js";
+import { GatewayError, InferenceFailed, InvalidInput } from "../domain/errors.js";
 import {
   type RunnableElementType,
   runnableTypeOfOrt,

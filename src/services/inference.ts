@@ -1,17 +1,18 @@
 import { stat } from "node:fs/promises";
 import type { ExecutionProviderName } from "../config.js";
-import type { InferenceHistory, InferenceRunEntry, TensorSummary } from "../db/inference-history.js";
-import { ExecutionProviderUnavailable, GatewayError, InferenceFailed, RequestCancelled } from "../errors.js";
+import type { InferenceHistory, InferenceRunEntry } from "../db/inference-history.js";
+import { ExecutionProviderUnavailable, GatewayError, InferenceFailed, RequestCancelled } from "../domain/errors.js";
+import type { ModelFile } from "../domain/model.js";
+import { formatModelRef, type ModelRef, parseModelRef } from "../domain/model-ref.js";
+import type { TensorSummary } from "../domain/tensors.js";
 import { chooseModelFile } from "../inference/choose-model-file.js";
 import type { InferenceEngine, ProviderAttempt, ProviderRequest } from "../inference/inference-engine.js";
 import type { ModelFiles } from "../inference/model-files.js";
 import type { ModelFileOnDisk } from "../inference/session-cache.js";
 import { selectOutputs, type TensorInput, validateInputs } from "../inference/validate-inputs.js";
 import type { Logger } from "../logger.js";
-import { formatModelRef, type ModelRef, parseModelRef } from "../model-ref.js";
 import type { Metrics } from "../observability/metrics.js";
 import { FileFacts } from "../onnx/file-facts.js";
-import type { ModelFile } from "../registries/types.js";
 import { encodeOutputs, type OutputTensor, type TensorEncoding } from "./inference-outputs.js";
 import type { RemoteAttempt, RemoteInference, RemoteRun } from "./remote-inference.js";
 

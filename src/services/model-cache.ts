@@ -3,13 +3,13 @@ import type { CacheStore } from "../cache/cache-store.js";
 import type { CachedModelUsage } from "../cache/cache-usage.js";
 import { unsafePathReason } from "../cache/safe-path.js";
 import type { Dependencies } from "../coordination/dependencies.js";
-import { InvalidInput, ModelNotCached } from "../errors.js";
+import { InvalidInput, ModelNotCached } from "../domain/errors.js";
+import type { ModelFile } from "../domain/model.js";
+import { formatModelRef, type ModelRef } from "../domain/model-ref.js";
 import { chooseModelFile } from "../inference/choose-model-file.js";
-import { formatModelRef, type ModelRef } from "../model-ref.js";
 import { FileFacts } from "../onnx/file-facts.js";
 import type { OnnxMetadata } from "../onnx/read-metadata.js";
 import type { RegistrySet } from "../registries/registry-set.js";
-import type { ModelFile } from "../registries/types.js";
 import { DEFAULT_BRANCH } from "./pulls/pull-plan.js";
 import type { PullService } from "./pulls/pull-service.js";
 

@@ -6,7 +6,7 @@ import {
   RegistryTimeout,
   RegistryUnavailable,
   RequestCancelled,
-} from "../errors.js";
+} from "../domain/errors.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { ModelManager } from "../registries/types.js";

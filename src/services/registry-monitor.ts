@@ -1,4 +1,4 @@
-import { GatewayError, isUnreachable, RateLimited } from "../errors.js";
+import { GatewayError, isUnreachable, RateLimited } from "../domain/errors.js";
 
 export type RegistryStatus = "UNKNOWN" | "OK" | "DEGRADED" | "UNREACHABLE";
 

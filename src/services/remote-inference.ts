@@ -1,11 +1,11 @@
-import { InvalidInput } from "../errors.js";
+import { InvalidInput } from "../domain/errors.js";
+import { formatModelRef, type ModelRef } from "../domain/model-ref.js";
 import { BackendFailure } from "../inference/remote/backend-failure.js";
 import { decodeInferAnswer, encodeInferRequest } from "../inference/remote/infer-codec.js";
 import type { InferenceBackends } from "../inference/remote/inference-backends.js";
 import { selectOutputs, type TensorInput, validateInputs } from "../inference/validate-inputs.js";
 import type { Signature, WireTensor } from "../inference/worker-protocol.js";
 import type { Logger } from "../logger.js";
-import { formatModelRef, type ModelRef } from "../model-ref.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { OipParameters } from "../oip/wire-schemas.js";
 

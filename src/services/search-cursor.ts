@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { InvalidInput } from "../errors.js";
-import type { ModelFilter, ModelSort } from "../registries/types.js";
+import { InvalidInput } from "../domain/errors.js";
+import type { ModelFilter, ModelSort } from "../domain/model.js";
 
 /** Where one registry's results continue: its own page cursor, how many of that page were used. */
 export interface RegistryPosition {

@@ -1,16 +1,10 @@
 import { createHash } from "node:crypto";
-import { ModelNotFound } from "../../src/errors.js";
-import { formatModelRef, type ModelRef } from "../../src/model-ref.js";
-import { searchInMemory } from "../../src/registries/in-memory-search.js";
-import type {
-  FileDownload,
-  ModelFile,
-  ModelFileList,
-  ModelInfo,
-  ModelManager,
-  SearchPage,
-  SearchParams,
-} from "../../src/registries/types.js";
+import { ModelNotFound } from "../../src/domain/errors.js";
+import type { ModelFile, ModelInfo } from "../../src/domain/model.js";
+import { formatModelRef, type ModelRef } from "../../src/domain/model-ref.js";
+import type { FileDownload } from "../../src/download/download-file.js";
+import { searchInMemory } from "../../src/registries/common/in-memory-search.js";
+import type { ModelFileList, ModelManager, SearchPage, SearchParams } from "../../src/registries/types.js";
 import { fakeModel } from "./fake-registry.js";
 import type { FileServer } from "./file-server.js";
 

@@ -1,15 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { ModelNotFound } from "../../src/errors.js";
-import { formatModelRef, type ModelRef } from "../../src/model-ref.js";
-import { searchInMemory } from "../../src/registries/in-memory-search.js";
-import type {
-  FileDownload,
-  ModelFileList,
-  ModelInfo,
-  ModelManager,
-  SearchPage,
-  SearchParams,
-} from "../../src/registries/types.js";
+import { ModelNotFound } from "../../src/domain/errors.js";
+import type { ModelInfo } from "../../src/domain/model.js";
+import { formatModelRef, type ModelRef } from "../../src/domain/model-ref.js";
+import type { FileDownload } from "../../src/download/download-file.js";
+import { searchInMemory } from "../../src/registries/common/in-memory-search.js";
+import type { ModelFileList, ModelManager, SearchPage, SearchParams } from "../../src/registries/types.js";
 
 export interface FakeBehaviour {
   /** Delay before answering; the fake ignores its AbortSignal, as a badly written strategy would. */

@@ -1,4 +1,4 @@
-import { GatewayError, InvalidInput } from "../../errors.js";
+import { GatewayError, InvalidInput } from "../../domain/errors.js";
 import { codecOf, isRunnable, RUNNABLE_ELEMENT_TYPES } from "../../inference/tensor-codec.js";
 import type { TensorInput } from "../../inference/validate-inputs.js";
 import { BinaryReader, splitBody } from "../../oip/binary-body.js";

@@ -1,4 +1,4 @@
-import { InvalidInput } from "../../errors.js";
+import { InvalidInput } from "../../domain/errors.js";
 import { rawBytes } from "../../inference/tensor-codec.js";
 import { joinBody } from "../../oip/binary-body.js";
 import { oipDatatype } from "../../oip/datatypes.js";

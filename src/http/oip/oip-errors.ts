@@ -1,4 +1,4 @@
-import { type ErrorCode, GatewayError } from "../../errors.js";
+import { type ErrorCode, GatewayError } from "../../domain/errors.js";
 
 /**
  * The HTTP status of each refusal on the Open Inference Protocol's endpoints. OIP answers errors

@@ -1,6 +1,6 @@
 import { gunzip, inflate } from "node:zlib";
 import type { GatewayContext } from "../../context.js";
-import { GatewayError, InvalidInput } from "../../errors.js";
+import { GatewayError, InvalidInput } from "../../domain/errors.js";
 import { OFFLOAD_HEADER } from "../../inference/remote/oip-client.js";
 import { headerLengthOf } from "../../oip/binary-body.js";
 import { BodyTooLarge, readBody } from "../../oip/read-body.js";

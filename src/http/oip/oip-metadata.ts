@@ -1,8 +1,8 @@
 import type { Services } from "../../context.js";
-import { parseModelRef } from "../../model-ref.js";
+import { parseModelRef } from "../../domain/model-ref.js";
+import type { TensorSpec } from "../../domain/tensors.js";
 import { oipDatatype, oipShape } from "../../oip/datatypes.js";
 import { BINARY_EXTENSION } from "../../oip/wire-schemas.js";
-import type { TensorSpec } from "../../registries/types.js";
 import type { ModelLookup } from "../../services/catalog.js";
 import type { ModelName } from "./oip-route.js";
 

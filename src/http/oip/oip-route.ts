@@ -1,5 +1,5 @@
-import { InvalidInput } from "../../errors.js";
-import { formatModelRef, parseModelRef } from "../../model-ref.js";
+import { InvalidInput } from "../../domain/errors.js";
+import { formatModelRef, parseModelRef } from "../../domain/model-ref.js";
 
 /** One of the Open Inference Protocol's REST endpoints, as a request path names it. */
 export type OipRoute =

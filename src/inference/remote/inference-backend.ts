@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import picomatch from "picomatch";
 import type { InferenceBackendConfig } from "../../config/inference-backends.js";
-import { formatModelRef, type ModelRef } from "../../model-ref.js";
+import { formatModelRef, type ModelRef } from "../../domain/model-ref.js";
 import { specOfOip } from "../../oip/datatypes.js";
 import { BINARY_EXTENSION } from "../../oip/wire-schemas.js";
 import type { Signature } from "../worker-protocol.js";

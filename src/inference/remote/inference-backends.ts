@@ -1,6 +1,6 @@
 import type { InferenceBackendConfig } from "../../config/inference-backends.js";
+import type { ModelRef } from "../../domain/model-ref.js";
 import type { Logger } from "../../logger.js";
-import type { ModelRef } from "../../model-ref.js";
 import { type BackendHealth, InferenceBackend } from "./inference-backend.js";
 import type { BackendModel } from "./oip-client.js";
 

@@ -1,8 +1,8 @@
 import { DeadlinePassed, deadlineScope } from "../../deadline.js";
-import { RequestCancelled } from "../../errors.js";
+import { RequestCancelled } from "../../domain/errors.js";
+import { readRetryAfter } from "../../download/retry-after.js";
 import { BodyTooLarge, readBody } from "../../oip/read-body.js";
 import { modelMetadataSchema, type OipModelMetadata, serverMetadataSchema } from "../../oip/wire-schemas.js";
-import { readRetryAfter } from "../../registries/hf/rate-limit-headers.js";
 import { BackendFailure, failureOfStatus } from "./backend-failure.js";
 
 /** Where a backend is and how to call it. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RegistryUnavailable } from "../../errors.js";
+import { RegistryUnavailable } from "../../domain/errors.js";
 
 /**
  * The Hub's JSON, as far as the gateway reads it. Every field but the id may be missing (the Hub

@@ -1,20 +1,12 @@
 import { listFiles } from "@huggingface/hub";
-import { GatedModel, RegistryUnavailable } from "../../errors.js";
+import { GatedModel, RegistryUnavailable } from "../../domain/errors.js";
+import type { AccessStatus, ModelFile, ModelInfo } from "../../domain/model.js";
+import { formatModelRef, type ModelRef } from "../../domain/model-ref.js";
+import { sortSummaries } from "../../domain/search-order.js";
+import type { FileDownload } from "../../download/download-file.js";
 import type { Logger } from "../../logger.js";
-import { formatModelRef, type ModelRef } from "../../model-ref.js";
-import { sortSummaries } from "../../services/search-order.js";
-import { lookUpEach } from "../batch-lookup.js";
-import type {
-  AccessStatus,
-  FileDownload,
-  ModelFile,
-  ModelFileList,
-  ModelInfo,
-  ModelManager,
-  RegistryQuota,
-  SearchPage,
-  SearchParams,
-} from "../types.js";
+import { lookUpEach } from "../common/batch-lookup.js";
+import type { ModelFileList, ModelManager, RegistryQuota, SearchPage, SearchParams } from "../types.js";
 import { type ApiModelInfo, ApiModelInfoSchema, ApiModelListSchema, parseApi } from "./api-types.js";
 import { type FailureContext, HubAnswerError, toGatewayError } from "./hub-errors.js";
 import { type HubCall, HubHttp } from "./hub-http.js";

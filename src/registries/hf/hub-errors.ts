@@ -7,7 +7,7 @@ import {
   ModelNotFound,
   RegistryUnavailable,
   RevisionNotFound,
-} from "../../errors.js";
+} from "../../domain/errors.js";
 
 /**
  * A Hub answer that is neither a success nor worth retrying (4xx), with what the Hub says of it in

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { RateLimited, RegistryUnavailable } from "../../errors.js";
+import { RateLimited, RegistryUnavailable } from "../../domain/errors.js";
+import { readRetryAfter } from "../../download/retry-after.js";
 import type { Logger } from "../../logger.js";
+import { InFlight } from "../common/in-flight.js";
 import type { RegistryQuota } from "../types.js";
 import { HubAnswerError } from "./hub-errors.js";
-import { InFlight } from "./in-flight.js";
-import { readRateLimit, readRetryAfter } from "./rate-limit-headers.js";
+import { readRateLimit } from "./rate-limit-headers.js";
 
 export interface HubHttpOptions {
   /** The registry's name, for error messages. */

@@ -1,4 +1,4 @@
-import { InvalidInput } from "../../errors.js";
+import { InvalidInput } from "../../domain/errors.js";
 
 /** The rules the Hub itself applies to repository ids, checked here so a bad id costs no request. */
 const REPO_ID_RULES: ReadonlyArray<[test: (id: string) => boolean, rule: string]> = [

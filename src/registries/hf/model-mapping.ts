@@ -1,4 +1,4 @@
-import type { AccessStatus, GateKind, ModelFile, ModelFormat, ModelInfo, ModelSummary } from "../types.js";
+import type { AccessStatus, GateKind, ModelFile, ModelFormat, ModelInfo, ModelSummary } from "../../domain/model.js";
 import type { ApiModel, ApiModelInfo, ApiSibling } from "./api-types.js";
 
 /** What turning the Hub's JSON into domain types needs besides the JSON. */

@@ -1,5 +1,6 @@
-import { InvalidInput } from "../../errors.js";
-import type { ModelFormat, ModelSort, SearchParams } from "../types.js";
+import { InvalidInput } from "../../domain/errors.js";
+import type { ModelFormat, ModelSort } from "../../domain/model.js";
+import type { SearchParams } from "../types.js";
 
 /**
  * The Hub sorts in descending order only and cannot sort by name: RELEVANCE asks for its trending

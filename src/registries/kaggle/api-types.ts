@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RegistryUnavailable } from "../../errors.js";
+import { RegistryUnavailable } from "../../domain/errors.js";
 
 /**
  * Kaggle's JSON for the Models API, as the Kaggle SDK reads it (kagglesdk/models/types): camelCase

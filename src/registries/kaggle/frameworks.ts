@@ -1,4 +1,4 @@
-import type { ModelFormat } from "../types.js";
+import type { ModelFormat } from "../../domain/model.js";
 
 /**
  * Kaggle's ModelFramework enum. Requests name a framework by its proto name, as the Kaggle SDK

@@ -4,7 +4,7 @@ import {
   type GatewayError,
   InvalidInput,
   RegistryUnavailable,
-} from "../../errors.js";
+} from "../../domain/errors.js";
 import { ApiErrorSchema } from "./api-types.js";
 
 /**

@@ -1,5 +1,5 @@
-import { InvalidInput } from "../../errors.js";
-import type { ModelRef } from "../../model-ref.js";
+import { InvalidInput } from "../../domain/errors.js";
+import type { ModelRef } from "../../domain/model-ref.js";
 import { FRAMEWORKS, type Framework, findFramework } from "./frameworks.js";
 
 /**

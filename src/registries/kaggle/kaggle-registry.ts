@@ -1,17 +1,10 @@
-import { ModelNotFound, RevisionNotFound } from "../../errors.js";
+import { ModelNotFound, RevisionNotFound } from "../../domain/errors.js";
+import type { ModelFile, ModelInfo } from "../../domain/model.js";
+import { formatModelRef, type ModelRef } from "../../domain/model-ref.js";
+import type { FileDownload } from "../../download/download-file.js";
 import type { Logger } from "../../logger.js";
-import { formatModelRef, type ModelRef } from "../../model-ref.js";
-import { lookUpEach } from "../batch-lookup.js";
-import type {
-  FileDownload,
-  ModelFile,
-  ModelFileList,
-  ModelInfo,
-  ModelManager,
-  RegistryQuota,
-  SearchPage,
-  SearchParams,
-} from "../types.js";
+import { lookUpEach } from "../common/batch-lookup.js";
+import type { ModelFileList, ModelManager, RegistryQuota, SearchPage, SearchParams } from "../types.js";
 import { type FailureContext, KaggleAnswerError, toGatewayError } from "./kaggle-errors.js";
 import { handleId, type KaggleHandle, parseHandle } from "./kaggle-handle.js";
 import { type KaggleCall, type KaggleCredentials, KaggleHttp } from "./kaggle-http.js";

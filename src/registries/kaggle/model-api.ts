@@ -1,5 +1,5 @@
-import { RegistryUnavailable } from "../../errors.js";
-import type { ModelFile } from "../types.js";
+import { RegistryUnavailable } from "../../domain/errors.js";
+import type { ModelFile } from "../../domain/model.js";
 import {
   ApiListModelInstanceVersionFilesResponseSchema,
   ApiListModelInstanceVersionsResponseSchema,

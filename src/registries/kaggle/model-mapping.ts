@@ -1,4 +1,4 @@
-import type { ModelFile, ModelInfo, ModelSummary } from "../types.js";
+import type { ModelFile, ModelInfo, ModelSummary } from "../../domain/model.js";
 import type { ApiModel, ApiModelInstance } from "./api-types.js";
 import { type Framework, findFramework } from "./frameworks.js";
 import { handleId } from "./kaggle-handle.js";

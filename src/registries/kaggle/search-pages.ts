@@ -1,9 +1,10 @@
 import pLimit from "p-limit";
 import { z } from "zod";
-import { InvalidInput } from "../../errors.js";
-import { sortSummaries } from "../../services/search-order.js";
-import { inRange } from "../in-memory-search.js";
-import type { ModelFilter, ModelSort, ModelSummary, SearchPage, SearchParams } from "../types.js";
+import { InvalidInput } from "../../domain/errors.js";
+import type { ModelFilter, ModelSort, ModelSummary } from "../../domain/model.js";
+import { sortSummaries } from "../../domain/search-order.js";
+import { inRange } from "../common/in-memory-search.js";
+import type { SearchPage, SearchParams } from "../types.js";
 import type { ApiModel } from "./api-types.js";
 import { type Framework, findFramework } from "./frameworks.js";
 import type { KaggleCall } from "./kaggle-http.js";

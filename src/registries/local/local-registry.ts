@@ -1,20 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { FileNotFound, ModelNotFound, RevisionNotFound } from "../../errors.js";
+import { FileNotFound, ModelNotFound, RevisionNotFound } from "../../domain/errors.js";
+import type { ModelFile, ModelInfo } from "../../domain/model.js";
+import { formatModelRef, type ModelRef } from "../../domain/model-ref.js";
+import type { FileDownload } from "../../download/download-file.js";
 import type { Logger } from "../../logger.js";
-import { formatModelRef, type ModelRef } from "../../model-ref.js";
 import { FileFacts } from "../../onnx/file-facts.js";
-import { searchInMemory } from "../in-memory-search.js";
-import type {
-  FileDownload,
-  ModelFile,
-  ModelFileList,
-  ModelInfo,
-  ModelManager,
-  SearchPage,
-  SearchParams,
-} from "../types.js";
+import { searchInMemory } from "../common/in-memory-search.js";
+import type { ModelFileList, ModelManager, SearchPage, SearchParams } from "../types.js";
 import { findModelEntry, type LocalModelEntry, scanModelFolder } from "./model-folder.js";
 
 /** The optional `model.json` beside a folder model's `model.onnx`. */

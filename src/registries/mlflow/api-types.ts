@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RegistryUnavailable } from "../../errors.js";
+import { RegistryUnavailable } from "../../domain/errors.js";
 
 /**
  * MLflow's REST JSON (API 2.0), as far as the gateway reads it, from mlflow/protos

@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
-import { RegistryUnavailable } from "../../errors.js";
-import type { ModelFile } from "../types.js";
+import { RegistryUnavailable } from "../../domain/errors.js";
+import type { ModelFile } from "../../domain/model.js";
 import { type ApiArtifactList, ApiArtifactListSchema, parseApi } from "./api-types.js";
 import { underRoot } from "./artifact-location.js";
 import type { MlflowCall, MlflowHttp } from "./mlflow-http.js";

@@ -1,4 +1,4 @@
-import { ArtifactsUnreachable } from "../../errors.js";
+import { ArtifactsUnreachable } from "../../domain/errors.js";
 import { ApiDownloadUriSchema, ApiGetRunSchema, type ApiModelVersion, parseApi } from "./api-types.js";
 import type { MlflowCall, MlflowHttp } from "./mlflow-http.js";
 

@@ -7,7 +7,7 @@ import {
   ModelNotFound,
   RegistryUnavailable,
   RevisionNotFound,
-} from "../../errors.js";
+} from "../../domain/errors.js";
 import { ApiErrorSchema } from "./api-types.js";
 
 /**

@@ -1,19 +1,18 @@
 import pLimit from "p-limit";
-import { ArtifactsUnreachable, FileNotFound, GatewayError, ModelNotReady, RevisionNotFound } from "../../errors.js";
+import {
+  ArtifactsUnreachable,
+  FileNotFound,
+  GatewayError,
+  ModelNotReady,
+  RevisionNotFound,
+} from "../../domain/errors.js";
+import type { ModelFile, ModelInfo, ModelSummary } from "../../domain/model.js";
+import { formatModelRef, type ModelRef } from "../../domain/model-ref.js";
+import type { FileDownload } from "../../download/download-file.js";
 import type { Logger } from "../../logger.js";
-import { formatModelRef, type ModelRef } from "../../model-ref.js";
-import { lookUpEach } from "../batch-lookup.js";
+import { lookUpEach } from "../common/batch-lookup.js";
 import type { RegistryCredentials } from "../registry-kind.js";
-import type {
-  FileDownload,
-  ModelFile,
-  ModelFileList,
-  ModelInfo,
-  ModelManager,
-  ModelSummary,
-  SearchPage,
-  SearchParams,
-} from "../types.js";
+import type { ModelFileList, ModelManager, SearchPage, SearchParams } from "../types.js";
 import {
   ApiGetRegisteredModelSchema,
   type ApiModelVersion,

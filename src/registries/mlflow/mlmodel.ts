@@ -1,6 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import type { ElementType, ModelFormat, TensorSpec } from "../types.js";
+import type { ModelFormat } from "../../domain/model.js";
+import type { ElementType, TensorSpec } from "../../domain/tensors.js";
 
 /** What a version's MLmodel file says of the model, before any of its files is downloaded. */
 export interface MlmodelFacts {

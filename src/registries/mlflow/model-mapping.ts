@@ -1,4 +1,4 @@
-import type { ModelFile, ModelFormat, ModelInfo, ModelRegistration, ModelSummary } from "../types.js";
+import type { ModelFile, ModelFormat, ModelInfo, ModelRegistration, ModelSummary } from "../../domain/model.js";
 import type { ApiModelVersion, ApiRegisteredModel, ApiTag } from "./api-types.js";
 import type { MlmodelFacts } from "./mlmodel.js";
 import { type ModelVersions, revisionsOf } from "./model-versions.js";

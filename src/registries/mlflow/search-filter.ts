@@ -1,5 +1,6 @@
-import { matchesFilter } from "../in-memory-search.js";
-import type { ModelSummary, SearchParams } from "../types.js";
+import type { ModelSummary } from "../../domain/model.js";
+import { matchesFilter } from "../common/in-memory-search.js";
+import type { SearchParams } from "../types.js";
 import type { QueryParams } from "./mlflow-http.js";
 
 /** MLflow's most registered models per search page. */

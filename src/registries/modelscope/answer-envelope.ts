@@ -1,4 +1,4 @@
-import { RegistryUnavailable } from "../../errors.js";
+import { RegistryUnavailable } from "../../domain/errors.js";
 
 /**
  * What one ModelScope answer says once its envelope is read: the data of a success, or the

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RegistryUnavailable } from "../../errors.js";
+import { RegistryUnavailable } from "../../domain/errors.js";
 
 /**
  * ModelScope's JSON, as far as the gateway reads it ("Api*": converted to domain types where they

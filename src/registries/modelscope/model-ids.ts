@@ -1,4 +1,4 @@
-import { InvalidInput } from "../../errors.js";
+import { InvalidInput } from "../../domain/errors.js";
 
 /** A ModelScope model id, `<owner>/<name>`, split. */
 export interface ModelScopeId {

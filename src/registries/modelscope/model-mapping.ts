@@ -1,4 +1,4 @@
-import type { AccessStatus, ModelFile, ModelFormat, ModelInfo, ModelSummary } from "../types.js";
+import type { AccessStatus, ModelFile, ModelFormat, ModelInfo, ModelSummary } from "../../domain/model.js";
 import { type ApiListedModel, type ApiModel, type ApiRepoFile, apiDate, apiNames } from "./api-types.js";
 import type { ModelScopeId } from "./model-ids.js";
 

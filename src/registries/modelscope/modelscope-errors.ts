@@ -5,7 +5,7 @@ import {
   ModelNotFound,
   RegistryUnavailable,
   RevisionNotFound,
-} from "../../errors.js";
+} from "../../domain/errors.js";
 
 /**
  * A ModelScope answer that is neither a success nor worth retrying, with what ModelScope said of

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { RateLimited, RegistryUnavailable } from "../../errors.js";
+import { RateLimited, RegistryUnavailable } from "../../domain/errors.js";
+import { readRetryAfter } from "../../download/retry-after.js";
 import type { Logger } from "../../logger.js";
-import { InFlight } from "../hf/in-flight.js";
-import { readRetryAfter } from "../hf/rate-limit-headers.js";
+import { InFlight } from "../common/in-flight.js";
 import type { RegistryQuota } from "../types.js";
 import { readEnvelope } from "./answer-envelope.js";
 import { ModelScopeAnswerError } from "./modelscope-errors.js";

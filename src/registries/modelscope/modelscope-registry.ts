@@ -1,20 +1,12 @@
 import { LRUCache } from "lru-cache";
-import { FileNotFound } from "../../errors.js";
+import { FileNotFound } from "../../domain/errors.js";
+import type { ModelFile, ModelInfo, ModelSummary } from "../../domain/model.js";
+import { formatModelRef, type ModelRef } from "../../domain/model-ref.js";
+import { sortSummaries } from "../../domain/search-order.js";
+import type { FileDownload } from "../../download/download-file.js";
 import type { Logger } from "../../logger.js";
-import { formatModelRef, type ModelRef } from "../../model-ref.js";
-import { sortSummaries } from "../../services/search-order.js";
-import { lookUpEach } from "../batch-lookup.js";
-import type {
-  FileDownload,
-  ModelFile,
-  ModelFileList,
-  ModelInfo,
-  ModelManager,
-  ModelSummary,
-  RegistryQuota,
-  SearchPage,
-  SearchParams,
-} from "../types.js";
+import { lookUpEach } from "../common/batch-lookup.js";
+import type { ModelFileList, ModelManager, RegistryQuota, SearchPage, SearchParams } from "../types.js";
 import { fileDownloadPath, isCommitId, type ModelScopeId, parseModelId, validateRevision } from "./model-ids.js";
 import { filesFrom, type MappingContext, toInfo, toSummary } from "./model-mapping.js";
 import { ModelScopeApi } from "./modelscope-api.js";

@@ -1,4 +1,4 @@
-import { RevisionNotFound } from "../../errors.js";
+import { RevisionNotFound } from "../../domain/errors.js";
 import type { ApiRevision } from "./api-types.js";
 import { isCommitId } from "./model-ids.js";
 import { withoutRevision } from "./modelscope-errors.js";

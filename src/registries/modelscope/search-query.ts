@@ -1,5 +1,6 @@
-import { InvalidInput } from "../../errors.js";
-import type { ModelFormat, ModelSort, SearchParams } from "../types.js";
+import { InvalidInput } from "../../domain/errors.js";
+import type { ModelFormat, ModelSort } from "../../domain/model.js";
+import type { SearchParams } from "../types.js";
 
 /** The most models ModelScope's OpenAPI returns per page (its own CLI's limit). */
 export const MAX_PAGE_SIZE = 50;

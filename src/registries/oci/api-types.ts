@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RegistryUnavailable } from "../../errors.js";
+import { RegistryUnavailable } from "../../domain/errors.js";
 
 /**
  * The OCI Distribution API's JSON (and the config blobs of the model formats it carries), as far

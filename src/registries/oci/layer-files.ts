@@ -1,4 +1,4 @@
-import type { ModelFile } from "../types.js";
+import type { ModelFile } from "../../domain/model.js";
 import { type ApiDescriptor, type ApiImageManifest, MEDIA_TYPES } from "./api-types.js";
 
 /** A file of a model and the blob (or manifest) it is downloaded from. */

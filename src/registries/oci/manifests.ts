@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { IntegrityError, RegistryUnavailable } from "../../errors.js";
+import { IntegrityError, RegistryUnavailable } from "../../domain/errors.js";
 import {
   type ApiDescriptor,
   type ApiImageManifest,

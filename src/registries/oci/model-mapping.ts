@@ -1,4 +1,4 @@
-import type { LanguageModelFacts, ModelFormat, ModelInfo } from "../types.js";
+import type { LanguageModelFacts, ModelFormat, ModelInfo } from "../../domain/model.js";
 import {
   type ApiImageManifest,
   type ApiModelPackConfig,

@@ -1,6 +1,6 @@
-import { ModelNotFound, RevisionNotFound } from "../../errors.js";
-import { formatModelRef, type ModelRef } from "../../model-ref.js";
-import type { ModelInfo } from "../types.js";
+import { ModelNotFound, RevisionNotFound } from "../../domain/errors.js";
+import type { ModelInfo } from "../../domain/model.js";
+import { formatModelRef, type ModelRef } from "../../domain/model-ref.js";
 import { type ArtifactFile, artifactFiles } from "./layer-files.js";
 import { type ManifestReader, pullScope, type ResolvedManifest } from "./manifests.js";
 import { configKind, type ModelConfig, readConfig, toModelInfo } from "./model-mapping.js";

@@ -6,7 +6,7 @@ import {
   ModelNotFound,
   RegistryUnavailable,
   RevisionNotFound,
-} from "../../errors.js";
+} from "../../domain/errors.js";
 import { ApiErrorsSchema } from "./api-types.js";
 
 /**

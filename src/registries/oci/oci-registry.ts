@@ -1,19 +1,11 @@
-import { AccessDenied, ModelNotFound, RevisionNotFound } from "../../errors.js";
+import { AccessDenied, ModelNotFound, RevisionNotFound } from "../../domain/errors.js";
+import type { ModelFile, ModelInfo, ModelSummary } from "../../domain/model.js";
+import { formatModelRef, type ModelRef } from "../../domain/model-ref.js";
+import type { FileDownload } from "../../download/download-file.js";
 import type { Logger } from "../../logger.js";
-import { formatModelRef, type ModelRef } from "../../model-ref.js";
-import { lookUpEach } from "../batch-lookup.js";
+import { lookUpEach } from "../common/batch-lookup.js";
 import type { RegistryCredentials } from "../registry-kind.js";
-import type {
-  FileDownload,
-  ModelFile,
-  ModelFileList,
-  ModelInfo,
-  ModelManager,
-  ModelSummary,
-  RegistryQuota,
-  SearchPage,
-  SearchParams,
-} from "../types.js";
+import type { ModelFileList, ModelManager, RegistryQuota, SearchPage, SearchParams } from "../types.js";
 import { MANIFEST_ACCEPT } from "./api-types.js";
 import { ManifestReader, pullScope } from "./manifests.js";
 import { ModelReader } from "./model-reader.js";

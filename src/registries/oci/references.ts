@@ -1,5 +1,5 @@
-import { InvalidInput } from "../../errors.js";
-import type { ModelRef } from "../../model-ref.js";
+import { InvalidInput } from "../../domain/errors.js";
+import type { ModelRef } from "../../domain/model-ref.js";
 
 /** A model reference resolved to what the Distribution API names: a repository and a tag or digest. */
 export interface RepositoryRef {

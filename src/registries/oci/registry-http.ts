@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { RateLimited, RegistryUnavailable } from "../../errors.js";
+import { RateLimited, RegistryUnavailable } from "../../domain/errors.js";
+import { readRetryAfter } from "../../download/retry-after.js";
 import type { Logger } from "../../logger.js";
-import { readRetryAfter } from "../hf/rate-limit-headers.js";
 import type { RegistryQuota } from "../types.js";
 import { OciAnswerError } from "./oci-errors.js";
 import type { TokenAuth } from "./token-auth.js";

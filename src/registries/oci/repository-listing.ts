@@ -1,4 +1,4 @@
-import { InvalidInput } from "../../errors.js";
+import { InvalidInput } from "../../domain/errors.js";
 import { ApiCatalogSchema, ApiTagListSchema, parseApi, parseJson } from "./api-types.js";
 import { isRepositoryName } from "./references.js";
 import type { RegistryCall, RegistryHttp } from "./registry-http.js";

@@ -1,7 +1,8 @@
 import pLimit from "p-limit";
-import { sortSummaries } from "../../services/search-order.js";
-import { matchesFilter } from "../in-memory-search.js";
-import type { ModelSummary, SearchPage, SearchParams } from "../types.js";
+import type { ModelSummary } from "../../domain/model.js";
+import { sortSummaries } from "../../domain/search-order.js";
+import { matchesFilter } from "../common/in-memory-search.js";
+import type { SearchPage, SearchParams } from "../types.js";
 import { isRepositoryName } from "./references.js";
 import type { RegistryCall } from "./registry-http.js";
 import { checkPosition, type NamePage, type RepositorySource } from "./repository-listing.js";

@@ -1,4 +1,4 @@
-import { RegistryUnavailable } from "../../errors.js";
+import { RegistryUnavailable } from "../../domain/errors.js";
 import type { RegistryCredentials } from "../registry-kind.js";
 import { ApiTokenSchema } from "./api-types.js";
 import { type AuthChallenge, parseChallenges } from "./auth-challenge.js";

@@ -1,18 +1,12 @@
-import { FileNotFound, ModelNotFound, RevisionNotFound } from "../../errors.js";
+import type { DocumentStore } from "../../db/document-store.js";
+import { FileNotFound, ModelNotFound, RevisionNotFound } from "../../domain/errors.js";
+import type { ModelFile, ModelInfo, ModelSummary } from "../../domain/model.js";
+import { formatModelRef, type ModelRef } from "../../domain/model-ref.js";
+import type { FileDownload } from "../../download/download-file.js";
 import type { Logger } from "../../logger.js";
-import { formatModelRef, type ModelRef } from "../../model-ref.js";
-import { searchInMemory } from "../in-memory-search.js";
-import { type DocumentStore, RevalidatingDocument } from "../revalidating-document.js";
-import type {
-  FileDownload,
-  ModelFile,
-  ModelFileList,
-  ModelInfo,
-  ModelManager,
-  ModelSummary,
-  SearchPage,
-  SearchParams,
-} from "../types.js";
+import { searchInMemory } from "../common/in-memory-search.js";
+import { RevalidatingDocument } from "../revalidating-document.js";
+import type { ModelFileList, ModelManager, SearchPage, SearchParams } from "../types.js";
 import { parseManifest } from "./api-manifest.js";
 import { pickVersion, ZooCatalogue, type ZooVersion } from "./zoo-catalogue.js";
 

@@ -1,8 +1,9 @@
 import { posix } from "node:path";
+import type { ModelFile, ModelInfo, NumberRange } from "../../domain/model.js";
+import type { Dimension, TensorSpec } from "../../domain/tensors.js";
 import { elementTypeFromOnnxName } from "../../onnx/element-types.js";
-import { inRange } from "../in-memory-search.js";
-import { taskFromTags } from "../task-names.js";
-import type { Dimension, ModelFile, ModelInfo, NumberRange, TensorSpec } from "../types.js";
+import { inRange } from "../common/in-memory-search.js";
+import { taskFromTags } from "../common/task-names.js";
 import type { ApiIoPort, ApiManifestEntry } from "./api-manifest.js";
 
 /** One manifest entry: a model at one opset. */

@@ -1,8 +1,8 @@
-import { GatewayError, ModelNotCached, UnsupportedModelFormat } from "../../errors.js";
+import { GatewayError, ModelNotCached, UnsupportedModelFormat } from "../../domain/errors.js";
+import type { ModelFile } from "../../domain/model.js";
+import { formatModelRef, type ModelRef } from "../../domain/model-ref.js";
 import type { LocateOptions, ModelFiles } from "../../inference/model-files.js";
-import { formatModelRef, type ModelRef } from "../../model-ref.js";
 import type { RegistrySet } from "../../registries/registry-set.js";
-import type { ModelFile } from "../../registries/types.js";
 import { canonicalRef } from "../canonical-ref.js";
 import type { ModelCache } from "../model-cache.js";
 import type { RegistryCalls } from "../registry-calls.js";

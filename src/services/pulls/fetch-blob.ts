@@ -3,12 +3,13 @@ import { mkdir } from "node:fs/promises";
 import type { CacheStore } from "../../cache/cache-store.js";
 import type { ModelDir } from "../../cache/model-dir.js";
 import type { Locks } from "../../coordination/locks.js";
+import { IntegrityError } from "../../domain/errors.js";
+import type { ModelFile } from "../../domain/model.js";
+import type { FileDownload } from "../../download/download-file.js";
 import { downloadFile } from "../../download/download-file.js";
 import type { DownloadSubject } from "../../download/http-failure.js";
 import { PartialFile } from "../../download/partial-file.js";
 import type { TransferListener, TransferSource } from "../../download/shared-transfers.js";
-import { IntegrityError } from "../../errors.js";
-import type { FileDownload, ModelFile } from "../../registries/types.js";
 
 export interface BlobRequest {
   dir: ModelDir;

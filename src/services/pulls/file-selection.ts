@@ -1,6 +1,6 @@
 import picomatch from "picomatch";
-import { InvalidInput } from "../../errors.js";
-import type { ModelFile } from "../../registries/types.js";
+import { InvalidInput } from "../../domain/errors.js";
+import type { ModelFile } from "../../domain/model.js";
 
 /**
  * What inference needs when a pull names no files: ONNX graphs with their external data, and the

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ACTIVE_STATUSES } from "../../db/pull-store.js";
-import type { PullProgress } from "./pull-job.js";
+import type { PullProgress } from "../../domain/pull-status.js";
 
 const isActive = (status: string) => (ACTIVE_STATUSES as readonly string[]).includes(status);
 

@@ -1,25 +1,10 @@
-import type { PullFileStatus, PullStatus, PullWithFiles } from "../../db/pull-store.js";
+import type { PullFileStatus, PullWithFiles } from "../../db/pull-store.js";
+import type { ErrorCode } from "../../domain/errors.js";
+import type { PullProgress, PullStatus } from "../../domain/pull-status.js";
 import type { TransferSource } from "../../download/shared-transfers.js";
-import type { ErrorCode } from "../../errors.js";
 import { TransferRate } from "./transfer-rate.js";
 
-/** One moment of a pull, as the progress subscription sends it. */
-export interface PullProgress {
-  pullId: string;
-  status: PullStatus;
-  bytesDone: number;
-  bytesTotal: number;
-  /** Over the last few seconds; null before there is anything to measure. */
-  bytesPerSecond: number | null;
-  etaSeconds: number | null;
-  /** The file bytes arrived for last, while the pull runs. */
-  currentFile: string | null;
-  filesDone: number;
-  filesTotal: number;
-  errorCode: ErrorCode | null;
-  errorMessage: string | null;
-}
-
+/** One file of a running pull, as its job tracks it. */
 export interface LiveFile {
   sizeBytes: number | null;
   bytesDone: number;

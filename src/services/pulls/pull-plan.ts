@@ -2,10 +2,11 @@ import type { CacheStore } from "../../cache/cache-store.js";
 import type { ModelDir } from "../../cache/model-dir.js";
 import { safePathSegments, unsafePathReason } from "../../cache/safe-path.js";
 import type { ArtifactIndex } from "../../db/artifact-index.js";
-import { InsufficientStorage, IntegrityError, InvalidInput } from "../../errors.js";
-import { formatModelRef, type ModelRef } from "../../model-ref.js";
+import { InsufficientStorage, IntegrityError, InvalidInput } from "../../domain/errors.js";
+import type { ModelFile } from "../../domain/model.js";
+import { formatModelRef, type ModelRef } from "../../domain/model-ref.js";
 import type { RegistrySet } from "../../registries/registry-set.js";
-import type { ModelFile, ModelManager } from "../../registries/types.js";
+import type { ModelManager } from "../../registries/types.js";
 import type { RegistryCalls } from "../registry-calls.js";
 import { selectFiles } from "./file-selection.js";
 

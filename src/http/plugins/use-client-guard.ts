@@ -2,9 +2,9 @@ import type { IncomingMessage } from "node:http";
 import parseForwarded from "forwarded-parse";
 import type { Plugin } from "graphql-yoga";
 import proxyAddr from "proxy-addr";
-import { isLoopback } from "../config.js";
-import { errorResponse } from "./json-response.js";
-import type { ServerContext } from "./server-context.js";
+import { isLoopback } from "../../config.js";
+import { errorResponse } from "../json-response.js";
+import type { ServerContext } from "../server-context.js";
 
 export interface ClientGuardOptions {
   /** Without API keys the gateway answers loopback clients only, under its own host names only. */
@@ -30,7 +30,7 @@ const FORWARDING_HEADERS = ["forwarded", "x-forwarded-for", "x-real-ip"];
  * - a browser request from another origin is refused unless CORS_ORIGINS lists it.
  * The client's address it settles on is left in the server context for rate limits and logs.
  */
-export function clientGuard(options: ClientGuardOptions): Plugin<Record<string, unknown>, ServerContext> {
+export function useClientGuard(options: ClientGuardOptions): Plugin<Record<string, unknown>, ServerContext> {
   const trust = proxyAddr.compile([...options.trustedProxies]);
   const hosts = new Set(options.publicHosts.map((host) => host.toLowerCase()));
   const checkHost = options.keyless || hosts.size > 0;

@@ -1,8 +1,8 @@
 import type { Plugin } from "graphql-yoga";
-import type { Metrics } from "../observability/metrics.js";
+import type { Metrics } from "../../observability/metrics.js";
 
 /** GET /metrics in Prometheus's text format. */
-export function metricsEndpoint(metrics: Metrics): Plugin {
+export function useMetricsEndpoint(metrics: Metrics): Plugin {
   return {
     async onRequest({ url, request, endResponse }) {
       if (url.pathname !== "/metrics" || request.method !== "GET") return;

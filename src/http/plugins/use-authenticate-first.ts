@@ -1,7 +1,7 @@
 import type { Plugin } from "graphql-yoga";
-import type { ApiKey } from "../security/api-keys.js";
-import { identify } from "../security/identify.js";
-import { errorResponse } from "./json-response.js";
+import type { ApiKey } from "../../security/api-keys.js";
+import { identify } from "../../security/identify.js";
+import { errorResponse } from "../json-response.js";
 
 /** Paths whose answers need a key when keys are configured (GraphiQL's page itself is static and open). */
 const GUARDED = [/^\/graphql\/?$/, /^\/metrics$/, /^\/v2(\/|$)/];
@@ -11,7 +11,7 @@ const GUARDED = [/^\/graphql\/?$/, /^\/metrics$/, /^\/v2(\/|$)/];
  * parsed or validated: an anonymous client costs the gateway a header check, nothing more. What
  * each key may do (its scopes) is decided per field once the request is parsed.
  */
-export function authenticateFirst(keys: readonly ApiKey[]): Plugin {
+export function useAuthenticateFirst(keys: readonly ApiKey[]): Plugin {
   return {
     onRequest({ request, url, endResponse }) {
       if (keys.length === 0 || !GUARDED.some((path) => path.test(url.pathname))) return;

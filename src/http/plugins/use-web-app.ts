@@ -1,5 +1,5 @@
 import type { Plugin } from "graphql-yoga";
-import type { WebAssets, WebFile } from "./web-assets.js";
+import type { WebAssets, WebFile } from "../web-assets.js";
 
 /**
  * The model browser's policy: its own scripts, styles and API only, nothing inline, nothing from
@@ -34,7 +34,7 @@ const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
  * names, cached for a year as immutable). Files are looked up by name among those built, never
  * by path. GraphiQL stays at /graphql.
  */
-export function webApp(web: WebAssets | null): Plugin {
+export function useWebApp(web: WebAssets | null): Plugin {
   return {
     onRequest({ request, url, endResponse }) {
       const path = url.pathname;

@@ -7,7 +7,7 @@ import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import type { GraphQLArmorCallbackConfiguration } from "@escape.tech/graphql-armor-types";
 import { type DocumentNode, type GraphQLError, type ValidationContext, validate } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
-import type { Config } from "../config.js";
+import type { Config } from "../../config.js";
 
 type Limit = "depth" | "cost" | "aliases" | "directives" | "tokens";
 
@@ -18,7 +18,7 @@ type Limit = "depth" | "cost" | "aliases" | "directives" | "tokens";
  * refusal carries QUERY_LIMIT_EXCEEDED and the limit's name. Field suggestions are hidden outside
  * development, so the schema cannot be guessed by typos.
  */
-export function queryLimits(config: Config): Plugin[] {
+export function useQueryLimits(config: Config): Plugin[] {
   const { limits } = config;
   const rules = [
     maxDepthRule({ n: limits.depth, ignoreIntrospection: true, flattenFragments: true, ...refuse("depth") }),

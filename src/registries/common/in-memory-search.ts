@@ -1,6 +1,7 @@
-import { InvalidInput } from "../errors.js";
-import { sortSummaries } from "../services/search-order.js";
-import type { ModelFilter, ModelSummary, NumberRange, SearchPage, SearchParams } from "./types.js";
+import { InvalidInput } from "../../domain/errors.js";
+import type { ModelFilter, ModelSummary, NumberRange } from "../../domain/model.js";
+import { sortSummaries } from "../../domain/search-order.js";
+import type { SearchPage, SearchParams } from "../types.js";
 
 /**
  * Search for registries that hold their whole catalogue in memory (a local folder, a manifest):

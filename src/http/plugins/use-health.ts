@@ -1,7 +1,7 @@
 import type { Plugin } from "graphql-yoga";
-import type { Services } from "../context.js";
-import { hasScope } from "../security/api-keys.js";
-import { identify } from "../security/identify.js";
+import type { Services } from "../../context.js";
+import { hasScope } from "../../security/api-keys.js";
+import { identify } from "../../security/identify.js";
 
 /**
  * GET /health: readiness as JSON, 503 when the database cannot be used; `degraded` (still 200:
@@ -11,7 +11,7 @@ import { identify } from "../security/identify.js";
  * operators: with API keys configured, only a key with the read scope sees them; anyone else gets
  * the status alone, which is all a load balancer needs.
  */
-export function healthReport(services: Services): Plugin {
+export function useHealth(services: Services): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== "/health") return;

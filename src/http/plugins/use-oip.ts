@@ -3,21 +3,21 @@ import type { Services } from "../../context.js";
 import { factsOf } from "../../observability/request-scope.js";
 import { scopesOf, unauthorized } from "../../security/authorization.js";
 import { type Caller, identify } from "../../security/identify.js";
+import { codeOf, oipError, responseOfError } from "../oip/oip-errors.js";
+import { infer } from "../oip/oip-infer.js";
+import { modelMetadata, modelReady, serverMetadata, serverReady } from "../oip/oip-metadata.js";
+import { parseOipRoute } from "../oip/oip-route.js";
 import { clientAddress, type ServerContext } from "../server-context.js";
-import { codeOf, oipError, responseOfError } from "./oip-errors.js";
-import { infer } from "./oip-infer.js";
-import { modelMetadata, modelReady, serverMetadata, serverReady } from "./oip-metadata.js";
-import { parseOipRoute } from "./oip-route.js";
 
 /**
  * The Open Inference Protocol's REST endpoints (KServe v2) under /v2, for the clients teams
  * already have (curl, tritonclient, KServe SDKs): health, server and model metadata, model
  * readiness, and inference through the same inference service as runInference. With API keys,
- * every endpoint needs a valid key (authenticateFirst refused the others before the body was
+ * every endpoint needs a valid key (useAuthenticateFirst refused the others before the body was
  * read); metadata and readiness need the read or infer scope, inference the infer scope (and
  * pull to pull a model first). Every answer is JSON; errors are OIP's `{ "error": "..." }`.
  */
-export function oipEndpoint(services: Services): Plugin<Record<string, unknown>, ServerContext> {
+export function useOip(services: Services): Plugin<Record<string, unknown>, ServerContext> {
   return {
     async onRequest({ request, url, serverContext, endResponse }) {
       if (url.pathname !== "/v2" && !url.pathname.startsWith("/v2/")) return;

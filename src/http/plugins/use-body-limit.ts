@@ -5,7 +5,7 @@ import { createGraphQLError, type Plugin } from "graphql-yoga";
  * says so (HTTP framing then bounds the body), and while reading when it is streamed without one,
  * so a huge body is never buffered whole. Only that second case pays for a counting stream.
  */
-export function bodyLimit(maxBytes: number): Plugin {
+export function useBodyLimit(maxBytes: number): Plugin {
   const tooLarge = () =>
     createGraphQLError(`The request body is larger than the ${maxBytes}-byte limit (MAX_BODY_BYTES).`, {
       extensions: { code: "PAYLOAD_TOO_LARGE", http: { status: 413 } },

@@ -1,15 +1,15 @@
 import type { ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import type { GatewayContext } from "../context.js";
-import type { Logger } from "../logger.js";
-import type { Metrics } from "./metrics.js";
-import { beginRequest, factsOf } from "./request-scope.js";
+import type { GatewayContext } from "../../context.js";
+import type { Logger } from "../../logger.js";
+import type { Metrics } from "../../observability/metrics.js";
+import { beginRequest, factsOf } from "../../observability/request-scope.js";
 
 /**
  * One structured log line and the metrics for every HTTP request: its id (X-Request-Id, echoed
  * back), GraphQL operation, status, duration, error codes and caller — never a credential.
  */
-export function requestObserver(logger: Logger, metrics: Metrics): Plugin<GatewayContext> {
+export function useRequestObserver(logger: Logger, metrics: Metrics): Plugin<GatewayContext> {
   return {
     onRequest({ request }) {
       beginRequest(request);

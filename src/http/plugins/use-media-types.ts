@@ -1,5 +1,5 @@
 import type { Plugin } from "graphql-yoga";
-import { errorResponse } from "./json-response.js";
+import { errorResponse } from "../json-response.js";
 
 /**
  * GraphQL requests are POSTed as application/json only. Forms (urlencoded, multipart) and
@@ -7,7 +7,7 @@ import { errorResponse } from "./json-response.js";
  * mutation in one would run before CORS could say no; application/graphql is refused for the
  * same reason of one accepted form. Anything else gets 415 with a coded JSON error.
  */
-export function supportedMediaTypes(): Plugin {
+export function useMediaTypes(): Plugin {
   return {
     onRequestParse({ request, requestParser, endResponse }) {
       const type = request.headers.get("content-type");

@@ -1,6 +1,6 @@
 import { createGraphQLError, type Plugin } from "graphql-yoga";
-import { codecOf, isRunnable } from "../inference/tensor-codec.js";
-import type { ElementType } from "../registries/types.js";
+import type { ElementType } from "../../domain/tensors.js";
+import { codecOf, isRunnable } from "../../inference/tensor-codec.js";
 
 /**
  * Refuses tensors in a request's variables that carry more than INFERENCE_MAX_BYTES before
@@ -8,7 +8,7 @@ import type { ElementType } from "../registries/types.js";
  * bound is applied to the parsed JSON by counting, element type by element type (a value of
  * unknown type counts one byte). The exact check against the model's signature comes later.
  */
-export function tensorSizeLimit(maxBytes: number): Plugin {
+export function useTensorSizeLimit(maxBytes: number): Plugin {
   return {
     onParams({ params }) {
       const bytes = tensorBytes(params.variables);

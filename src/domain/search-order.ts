@@ -1,4 +1,4 @@
-import type { ModelSort, ModelSummary } from "../registries/types.js";
+import type { ModelSort, ModelSummary } from "./model.js";
 
 /** What the merge compares: a registry's next result, its rank there, and the registry's order. */
 export interface MergeCandidate {

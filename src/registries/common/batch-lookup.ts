@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
-import { GatewayError, isUnreachable } from "../errors.js";
-import type { ModelRef } from "../model-ref.js";
+import { GatewayError, isUnreachable } from "../../domain/errors.js";
+import type { ModelRef } from "../../domain/model-ref.js";
 
 /**
  * A batch of model lookups, `concurrency` at a time: one result per ref, in order, the
