@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       const sampler = setInterval(() => {
         largestRss = Math.max(largestRss, process.memoryUsage.rss());
       }, 20);
-      const pull = await app.services.pulls.start(ref, null, true, new AbortController().signal);
+      const pull = await app.services.pulls.start({ ref, files: null, force: true }, new AbortController().signal);
       await app.services.pulls.live(pull.id)?.settled.finally(() => clearInterval(sampler));
       const done = await app.services.pulls.find(pull.id);
       if (done?.status !== "SUCCEEDED") throw new Error(`the pull ended ${done?.status}: ${done?.errorMessage}`);

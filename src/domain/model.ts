@@ -5,19 +5,18 @@
  */
 import type { Dimension, TensorSpec } from "./tensors.js";
 
-export const MODEL_FORMATS = [
-  "ONNX",
-  "SAFETENSORS",
-  "PYTORCH",
-  "TENSORFLOW",
-  "TFLITE",
-  "TFJS",
-  "KERAS",
-  "JAX",
-  "GGUF",
-  "OTHER",
-] as const;
-export type ModelFormat = (typeof MODEL_FORMATS)[number];
+/** The weight format a model is published in (the schema describes each). */
+export type ModelFormat =
+  | "ONNX"
+  | "SAFETENSORS"
+  | "PYTORCH"
+  | "TENSORFLOW"
+  | "TFLITE"
+  | "TFJS"
+  | "KERAS"
+  | "JAX"
+  | "GGUF"
+  | "OTHER";
 
 export interface ModelFile {
   /** Path inside the model, with forward slashes. */

@@ -1,8 +1,7 @@
 import type { ErrorCode } from "./errors.js";
 
 /** Where a pull is in its life: queued, running, then one of the four ends. */
-export const PULL_STATUSES = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"] as const;
-export type PullStatus = (typeof PULL_STATUSES)[number];
+export type PullStatus = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "INTERRUPTED";
 
 /** One moment of a pull, as the progress subscription sends it (and the replicas' progress bus carries it). */
 export interface PullProgress {

@@ -6,17 +6,13 @@ import type { ArtifactLocation } from "../db/artifact-index.js";
 import { formatModelRef } from "../domain/model-ref.js";
 import type { Artifact } from "../services/artifacts.js";
 import { builder } from "./builder.js";
+import { describedEnum } from "./described-enum.js";
 import { ModelFileObject } from "./model.js";
 
-const KnownByEnum = builder.enumType("ArtifactKnownBy", {
-  description: "How the gateway knows a file holds an artifact's bytes.",
-  values: {
-    REGISTRY: { description: "The registry lists the file with this sha256." },
-    PULL: {
-      description: "A pull downloaded the file and verified this sha256 (for registries that publish none, computed).",
-    },
-  } satisfies Record<ArtifactLocation["knownBy"], { description: string }>,
-});
+const KnownByEnum = describedEnum("ArtifactKnownBy", "How the gateway knows a file holds an artifact's bytes.", {
+  REGISTRY: "The registry lists the file with this sha256.",
+  PULL: "A pull downloaded the file and verified this sha256 (for registries that publish none, computed).",
+} satisfies Record<ArtifactLocation["knownBy"], string>);
 
 const ArtifactLocationObject = builder.objectRef<ArtifactLocation>("ArtifactLocation").implement({
   description: "A model file known to hold an artifact's bytes.",

@@ -1,3 +1,7 @@
+/**
+ * The schema builder and its plugins (Prisma, relay, dataloader, errors, scope auth), the scalars
+ * and the root types; each GraphQL type lives in a module of its own in this folder.
+ */
 import SchemaBuilder from "@pothos/core";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import ErrorsPlugin from "@pothos/plugin-errors";

@@ -1,3 +1,6 @@
+/**
+ * The model cache as the API shows it: `cache` (usage, models, limits) and `removeModel`.
+ */
 import type { CachedModelUsage } from "../cache/cache-usage.js";
 import { parseModelRef } from "../domain/model-ref.js";
 import type { CacheReport, RemovedModel } from "../services/model-cache.js";

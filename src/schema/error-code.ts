@@ -1,5 +1,9 @@
+/**
+ * `ErrorCode`: the stable codes of expected failures, each described, shared by typed results
+ * and `extensions.code`.
+ */
 import type { ErrorCode } from "../domain/errors.js";
-import { builder } from "./builder.js";
+import { describedEnum } from "./described-enum.js";
 
 const CODES: Record<ErrorCode, string> = {
   BAD_USER_INPUT: "An argument or input is malformed; the message names it and what is accepted.",
@@ -38,9 +42,8 @@ const CODES: Record<ErrorCode, string> = {
     "The model's format cannot be run by the gateway (only ONNX models run); it can still be pulled.",
 };
 
-export const ErrorCodeEnum = builder.enumType("ErrorCode", {
-  description: "Stable codes for expected failures; the same values appear in errors' extensions.code.",
-  values: Object.fromEntries(Object.entries(CODES).map(([code, description]) => [code, { description }])) as {
-    [K in ErrorCode]: { description: string };
-  },
-});
+export const ErrorCodeEnum = describedEnum(
+  "ErrorCode",
+  "Stable codes for expected failures; the same values appear in errors' extensions.code.",
+  CODES,
+);

@@ -1,3 +1,6 @@
+/**
+ * `GatewayError`: expected failures as a typed result of mutations, with the facts a client can act on.
+ */
 import type { GatewayContext } from "../context.js";
 import { GatewayError } from "../domain/errors.js";
 import { builder } from "./builder.js";

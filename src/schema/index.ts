@@ -1,3 +1,6 @@
+/**
+ * Assembles the schema: imports every type module for its side effects on the builder, then builds.
+ */
 import { builder } from "./builder.js";
 import "./error-code.js";
 import "./registry.js";

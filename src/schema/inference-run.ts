@@ -1,27 +1,26 @@
+/**
+ * Inference history: `InferenceRun` (one runInference or OIP call, never its tensor values) and
+ * the paged `inferenceRuns` query.
+ */
 import type { ErrorCode } from "../domain/errors.js";
 import { parseModelRef } from "../domain/model-ref.js";
 import type { ElementType, TensorSummary } from "../domain/tensors.js";
 import { builder } from "./builder.js";
+import { describedEnum } from "./described-enum.js";
 import { ErrorCodeEnum } from "./error-code.js";
 import { ExecutionProviderChoiceEnum, ExecutionProviderEnum } from "./execution-provider.js";
 import { TensorElementTypeEnum } from "./model.js";
 import { checkPageSize, MAX_HISTORY_PAGE } from "./page-size.js";
 
-const InferenceRunStatusEnum = builder.enumType("InferenceRunStatus", {
-  description: "How an inference call ended.",
-  values: {
-    SUCCEEDED: { description: "The model ran and its outputs were returned." },
-    FAILED: { description: "It failed; errorCode and errorMessage say why." },
-    CANCELLED: { description: "Its client went away (or cancelled) before it ended." },
-  },
+const InferenceRunStatusEnum = describedEnum("InferenceRunStatus", "How an inference call ended.", {
+  SUCCEEDED: "The model ran and its outputs were returned.",
+  FAILED: "It failed; errorCode and errorMessage say why.",
+  CANCELLED: "Its client went away (or cancelled) before it ended.",
 });
 
-const InferenceProtocolEnum = builder.enumType("InferenceProtocol", {
-  description: "How an inference call reached the gateway.",
-  values: {
-    GRAPHQL: { description: "The runInference mutation." },
-    OIP: { description: "The Open Inference Protocol's REST endpoints under /v2 (KServe and Triton clients)." },
-  },
+const InferenceProtocolEnum = describedEnum("InferenceProtocol", "How an inference call reached the gateway.", {
+  GRAPHQL: "The runInference mutation.",
+  OIP: "The Open Inference Protocol's REST endpoints under /v2 (KServe and Triton clients).",
 });
 
 const TensorSummaryObject = builder.objectRef<TensorSummary>("TensorSummary").implement({

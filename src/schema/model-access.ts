@@ -1,5 +1,10 @@
+/**
+ * `Model.accessStatus` and its gate: whether the gateway can download a model's files, known
+ * before any download.
+ */
 import type { AccessStatus, GateKind } from "../domain/model.js";
 import { builder } from "./builder.js";
+import { describedEnum } from "./described-enum.js";
 import { lookupOf, ModelObject } from "./model.js";
 
 const ACCESS_STATUSES: Record<AccessStatus, string> = {
@@ -10,22 +15,16 @@ const ACCESS_STATUSES: Record<AccessStatus, string> = {
   DENIED: "Gated, and the gateway's token has not been granted access: request it at pageUrl.",
 };
 
-const AccessStatusEnum = builder.enumType("AccessStatus", {
-  description: "Whether the gateway can download a model's files, known before any download.",
-  values: Object.fromEntries(
-    Object.entries(ACCESS_STATUSES).map(([status, description]) => [status, { description }]),
-  ) as {
-    [S in AccessStatus]: { description: string };
-  },
-});
+const AccessStatusEnum = describedEnum(
+  "AccessStatus",
+  "Whether the gateway can download a model's files, known before any download.",
+  ACCESS_STATUSES,
+);
 
-const GateKindEnum = builder.enumType("GateKind", {
-  description: "How a gated model grants access requests.",
-  values: {
-    AUTOMATIC: { description: "Requests are granted at once, after accepting the model's conditions." },
-    MANUAL: { description: "The model's authors review each request." },
-  } satisfies Record<GateKind, { description: string }>,
-});
+const GateKindEnum = describedEnum("GateKind", "How a gated model grants access requests.", {
+  AUTOMATIC: "Requests are granted at once, after accepting the model's conditions.",
+  MANUAL: "The model's authors review each request.",
+} satisfies Record<GateKind, string>);
 
 builder.objectFields(ModelObject, (t) => ({
   accessStatus: t.field({

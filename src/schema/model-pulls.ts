@@ -1,3 +1,6 @@
+/**
+ * `Model.pulls`: a model's recent pulls, batched across a page of models.
+ */
 import { builder } from "./builder.js";
 import { ModelObject } from "./model.js";
 import { PullObject } from "./pull.js";

@@ -1,18 +1,22 @@
+/**
+ * `Model`, `ModelFile`, `TensorSpec` and their enums: what any registry's model looks like in the
+ * API, and the `model` and `models` queries that look models up by reference.
+ */
 import type { GatewayContext } from "../context.js";
 import { InvalidInput } from "../domain/errors.js";
-import {
-  type LanguageModelFacts,
-  MODEL_FORMATS,
-  type ModelFile,
-  type ModelFormat,
-  type ModelInfo,
-  type ModelRegistration,
-  type ModelSummary,
+import type {
+  LanguageModelFacts,
+  ModelFile,
+  ModelFormat,
+  ModelInfo,
+  ModelRegistration,
+  ModelSummary,
 } from "../domain/model.js";
 import { formatModelRef, MODEL_REF_FORM, type ModelRef, parseModelRef } from "../domain/model-ref.js";
 import { ELEMENT_TYPES, type ElementType, type TensorSpec } from "../domain/tensors.js";
 import type { ModelLookup } from "../services/catalog.js";
 import { builder } from "./builder.js";
+import { describedEnum } from "./described-enum.js";
 
 /** What a Model field resolves from: a search result or a looked-up model. */
 export interface ModelView {
@@ -37,19 +41,17 @@ const FORMAT_DESCRIPTIONS: Record<ModelFormat, string> = {
   OTHER: "Anything else.",
 };
 
-export const ModelFormatEnum = builder.enumType("ModelFormat", {
-  description: "The weight format a model is published in.",
-  values: Object.fromEntries(MODEL_FORMATS.map((format) => [format, { description: FORMAT_DESCRIPTIONS[format] }])) as {
-    [F in ModelFormat]: { description: string };
-  },
-});
+export const ModelFormatEnum = describedEnum(
+  "ModelFormat",
+  "The weight format a model is published in.",
+  FORMAT_DESCRIPTIONS,
+);
 
-export const TensorElementTypeEnum = builder.enumType("TensorElementType", {
-  description: "Element type of a tensor, as ONNX defines them.",
-  values: Object.fromEntries(ELEMENT_TYPES.map((type) => [type, { description: `ONNX ${type.toLowerCase()}.` }])) as {
-    [T in ElementType]: { description: string };
-  },
-});
+export const TensorElementTypeEnum = describedEnum(
+  "TensorElementType",
+  "Element type of a tensor, as ONNX defines them.",
+  Object.fromEntries(ELEMENT_TYPES.map((type) => [type, `ONNX ${type.toLowerCase()}.`])) as Record<ElementType, string>,
+);
 
 const TensorSpecObject = builder.objectRef<TensorSpec>("TensorSpec").implement({
   description: "One input or output of an ONNX model.",
@@ -92,14 +94,15 @@ export const ModelFileObject = builder.objectRef<ModelFileView>("ModelFile").imp
   }),
 });
 
-const RegistrationStatusEnum = builder.enumType("RegistrationStatus", {
-  description: "Where a registered model version stands in its registry's release process.",
-  values: {
-    READY: { description: "Registered; its files can be pulled." },
-    PENDING: { description: "Still being registered; its files cannot be pulled yet." },
-    FAILED: { description: "Its registration failed; its files cannot be pulled." },
-  } satisfies Record<ModelRegistration["status"], { description: string }>,
-});
+const RegistrationStatusEnum = describedEnum(
+  "RegistrationStatus",
+  "Where a registered model version stands in its registry's release process.",
+  {
+    READY: "Registered; its files can be pulled.",
+    PENDING: "Still being registered; its files cannot be pulled yet.",
+    FAILED: "Its registration failed; its files cannot be pulled.",
+  } satisfies Record<ModelRegistration["status"], string>,
+);
 
 const ModelRegistrationObject = builder.objectRef<ModelRegistration>("ModelRegistration").implement({
   description: "How a registry with a release process (MLflow) registered this version of the model.",

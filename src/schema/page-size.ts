@@ -1,3 +1,6 @@
+/**
+ * The page sizes the history lists serve, refused beyond them rather than clamped.
+ */
 import { InvalidInput } from "../domain/errors.js";
 
 /** The most items one page of a history list holds. */

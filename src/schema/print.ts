@@ -1,3 +1,6 @@
+/**
+ * The schema as `schema.graphql` commits it (`npm run schema:print`; a test fails when it is stale).
+ */
 import { printSchema } from "graphql";
 import { schema } from "./index.js";
 

@@ -1,3 +1,6 @@
+/**
+ * `pullProgress`: a pull's progress as a subscription (server-sent events), from any replica.
+ */
 import type { PullProgress } from "../domain/pull-status.js";
 import { builder } from "./builder.js";
 import { ErrorCodeEnum } from "./error-code.js";

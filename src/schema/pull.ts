@@ -1,9 +1,14 @@
-import { type FileSource, PULL_FILE_STATUSES, type PullFileStatus } from "../db/pull-store.js";
+/**
+ * Pulls: `Pull` and `PullFile` (history with where each file's bytes came from), `pullModel`,
+ * `cancelPull` and the `pull` and `pulls` queries.
+ */
+import type { FileSource, PullFileStatus } from "../db/pull-store.js";
 import type { ErrorCode } from "../domain/errors.js";
 import { parseModelRef } from "../domain/model-ref.js";
-import { PULL_STATUSES, type PullStatus } from "../domain/pull-status.js";
+import type { PullStatus } from "../domain/pull-status.js";
 import { DEFAULT_PATTERNS } from "../services/pulls/file-selection.js";
 import { builder } from "./builder.js";
+import { describedEnum } from "./described-enum.js";
 import { ErrorCodeEnum } from "./error-code.js";
 import { answeringFailures, gatewayErrors } from "./gateway-error.js";
 import { checkPageSize, MAX_HISTORY_PAGE } from "./page-size.js";
@@ -25,19 +30,13 @@ const FILE_STATUS_DESCRIPTIONS: Record<PullFileStatus, string> = {
   FAILED: "Its transfer failed; the pull's error says why.",
 };
 
-export const PullStatusEnum = builder.enumType("PullStatus", {
-  description: "Where a pull stands.",
-  values: Object.fromEntries(PULL_STATUSES.map((s) => [s, { description: STATUS_DESCRIPTIONS[s] }])) as {
-    [S in PullStatus]: { description: string };
-  },
-});
+export const PullStatusEnum = describedEnum("PullStatus", "Where a pull stands.", STATUS_DESCRIPTIONS);
 
-const PullFileStatusEnum = builder.enumType("PullFileStatus", {
-  description: "Where one file of a pull stands.",
-  values: Object.fromEntries(PULL_FILE_STATUSES.map((s) => [s, { description: FILE_STATUS_DESCRIPTIONS[s] }])) as {
-    [S in PullFileStatus]: { description: string };
-  },
-});
+const PullFileStatusEnum = describedEnum(
+  "PullFileStatus",
+  "Where one file of a pull stands.",
+  FILE_STATUS_DESCRIPTIONS,
+);
 
 const FileSourceObject = builder.objectRef<FileSource>("FileSource").implement({
   description: "Where a pulled file's bytes came from: a file of a model, in this or another registry.",
@@ -231,7 +230,10 @@ builder.mutationFields((t) => ({
       answeringFailures(context, async () => {
         const { services, signal } = context;
         await services.mutationLimiter.consume(context, "pullModel");
-        return services.pulls.start(parseModelRef(args.ref), args.files ?? null, args.force ?? false, signal);
+        return services.pulls.start(
+          { ref: parseModelRef(args.ref), files: args.files ?? null, force: args.force ?? false },
+          signal,
+        );
       }),
   }),
   cancelPull: t.field({

@@ -1,6 +1,10 @@
+/**
+ * `Registry` and `registries`: each configured registry instance, its kind, status and quota.
+ */
 import type { ModelManager, RegistryQuota } from "../registries/types.js";
 import type { RegistryHealth } from "../services/registry-monitor.js";
 import { builder } from "./builder.js";
+import { describedEnum } from "./described-enum.js";
 
 interface RegistryView {
   name: string;
@@ -41,14 +45,11 @@ const RegistryQuotaObject = builder.objectRef<RegistryQuota>("RegistryQuota").im
   }),
 });
 
-const RegistryStatusEnum = builder.enumType("RegistryStatus", {
-  description: "How the registry's last call went.",
-  values: {
-    UNKNOWN: { description: "Not called since the gateway started." },
-    OK: { description: "The last call was answered." },
-    DEGRADED: { description: "The last call was answered only in part, or the registry is rate limiting." },
-    UNREACHABLE: { description: "The last call failed to reach the registry or timed out." },
-  },
+const RegistryStatusEnum = describedEnum("RegistryStatus", "How the registry's last call went.", {
+  UNKNOWN: "Not called since the gateway started.",
+  OK: "The last call was answered.",
+  DEGRADED: "The last call was answered only in part, or the registry is rate limiting.",
+  UNREACHABLE: "The last call failed to reach the registry or timed out.",
 });
 
 const Registry = builder.objectRef<RegistryView>("Registry").implement({

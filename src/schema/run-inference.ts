@@ -1,7 +1,12 @@
+/**
+ * `runInference`: its input (tensors as JSON or base64), its typed result and how it maps to
+ * the inference service.
+ */
 import { GatewayError } from "../domain/errors.js";
 import { scopesOf } from "../security/authorization.js";
 import type { InferenceResult, InferenceTimings, OutputTensor, RunAttempt } from "../services/inference.js";
 import { builder } from "./builder.js";
+import { describedEnum } from "./described-enum.js";
 import {
   ExecutionProviderChoiceEnum,
   ExecutionProviderEnum,
@@ -11,12 +16,9 @@ import {
 import { answeringFailures } from "./gateway-error.js";
 import { TensorElementTypeEnum } from "./model.js";
 
-export const TensorEncodingEnum = builder.enumType("TensorEncoding", {
-  description: "How tensor values travel.",
-  values: {
-    JSON: { description: "A list of numbers (INT64 within ±2^53; no NaN or Infinity)." },
-    BASE64: { description: "The raw little-endian bytes in base64: exact and compact, for large tensors." },
-  },
+export const TensorEncodingEnum = describedEnum("TensorEncoding", "How tensor values travel.", {
+  JSON: "A list of numbers (INT64 within ±2^53; no NaN or Infinity).",
+  BASE64: "The raw little-endian bytes in base64: exact and compact, for large tensors.",
 });
 
 const TensorInputType = builder.inputType("TensorInput", {

@@ -1,8 +1,12 @@
+/**
+ * `runtime`: what this machine can run (execution providers, GPU, sessions, remote backends).
+ */
 import type { GpuInfo } from "../inference/gpu-info.js";
 import type { BackendReport } from "../inference/remote/inference-backends.js";
 import type { CachedSession } from "../inference/session-cache.js";
 import { type ProviderStatus, type RuntimeStatus, runtimeStatus } from "../services/runtime-status.js";
 import { builder } from "./builder.js";
+import { describedEnum } from "./described-enum.js";
 import { ExecutionProviderEnum, toProviderEnum } from "./execution-provider.js";
 
 const ProviderStatusObject = builder.objectRef<ProviderStatus>("ExecutionProviderStatus").implement({
@@ -79,14 +83,15 @@ const SessionCacheObject = builder.objectRef<RuntimeStatus["sessionCache"]>("Ses
   }),
 });
 
-const BackendStatusEnum = builder.enumType("InferenceBackendStatus", {
-  description: "What the gateway last learnt of a remote backend's health.",
-  values: {
-    UNKNOWN: { description: "Not checked yet." },
-    READY: { description: "Its last health check (/v2/health/ready) passed, and no call has failed since." },
-    UNAVAILABLE: { description: "Its last check or call failed; calls skip it until a check passes." },
+const BackendStatusEnum = describedEnum(
+  "InferenceBackendStatus",
+  "What the gateway last learnt of a remote backend's health.",
+  {
+    UNKNOWN: "Not checked yet.",
+    READY: "Its last health check (/v2/health/ready) passed, and no call has failed since.",
+    UNAVAILABLE: "Its last check or call failed; calls skip it until a check passes.",
   },
-});
+);
 
 const BackendObject = builder.objectRef<BackendReport>("InferenceBackend").implement({
   description: "A remote server speaking the Open Inference Protocol that runInference may use (INFERENCE_BACKENDS).",

@@ -1,22 +1,21 @@
+/**
+ * `searchModels`: one federated search over every registry, its filters, sorts, cursor and
+ * the failures of registries that did not answer.
+ */
 import type { MODEL_SORTS } from "../domain/model.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../services/federated-search.js";
 import { builder } from "./builder.js";
+import { describedEnum } from "./described-enum.js";
 import { ErrorCodeEnum } from "./error-code.js";
 import { ModelFormatEnum, ModelObject, type ModelView } from "./model.js";
 
-const ModelSortEnum = builder.enumType("ModelSort", {
-  description: "How merged search results are ordered.",
-  values: {
-    RELEVANCE: { description: "Each registry's own relevance order, interleaved rank by rank (default)." },
-    DOWNLOADS: { description: "Most downloaded first; registries without counts last." },
-    LIKES: { description: "Most liked first; registries without likes last." },
-    UPDATED: { description: "Most recently updated first." },
-    NAME: {
-      description:
-        "By name, A to Z. The Hugging Face Hub cannot sort by name: its results come in its own order, sorted by name within each page it returns.",
-    },
-  } satisfies Record<(typeof MODEL_SORTS)[number], { description: string }>,
-});
+const ModelSortEnum = describedEnum("ModelSort", "How merged search results are ordered.", {
+  RELEVANCE: "Each registry's own relevance order, interleaved rank by rank (default).",
+  DOWNLOADS: "Most downloaded first; registries without counts last.",
+  LIKES: "Most liked first; registries without likes last.",
+  UPDATED: "Most recently updated first.",
+  NAME: "By name, A to Z. The Hugging Face Hub cannot sort by name: its results come in its own order, sorted by name within each page it returns.",
+} satisfies Record<(typeof MODEL_SORTS)[number], string>);
 
 const IntRange = builder.inputType("IntRange", {
   description: "An inclusive range; either end may be left out.",

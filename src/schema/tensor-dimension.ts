@@ -1,3 +1,6 @@
+/**
+ * `TensorDimension`: an Int for a fixed size or a String for a symbolic one.
+ */
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
 import type { Dimension } from "../domain/tensors.js";
 

@@ -53,6 +53,16 @@ const CANCEL_WAIT_MS = 5_000;
 const isActive = (status: string) => (ACTIVE_STATUSES as readonly string[]).includes(status);
 const modelKey = (ref: ModelRef) => `${ref.registry}:${ref.id}`;
 
+/** What pullModel asks for. */
+export interface PullRequest {
+  /** The model as asked; the pull records it in its registry's own spelling. */
+  ref: ModelRef;
+  /** Globs on the model's file paths; null for the default (what inference needs, or every file of a model without ONNX files). */
+  files: readonly string[] | null;
+  /** Download again the files the cache holds (they are still verified). */
+  force: boolean;
+}
+
 /**
  * Pulls models into the cache: starts pulls (answering at once, with the transfer running in the
  * background), cancels them, reports their progress, and remembers each in the history.
@@ -73,7 +83,7 @@ export class PullService {
   }
 
   /** Plans a pull and starts it; a pull of files already cached is SUCCEEDED as it is returned. */
-  async start(asked: ModelRef, patterns: readonly string[] | null, force: boolean, signal: AbortSignal) {
+  async start({ ref: asked, files: patterns, force }: PullRequest, signal: AbortSignal) {
     await this.deps.dependencies.assertAvailable();
     // A pull whose owner died (another replica, killed) stops showing as RUNNING before this one starts.
     await this.interruptOrphans();
@@ -211,7 +221,7 @@ export class PullService {
   async ensureCached(ref: ModelRef, patterns: readonly string[] | null, signal: AbortSignal): Promise<void> {
     if (this.deps.registries.get(ref.registry).localPath) return;
     if (await this.stillCached(ref, patterns)) return;
-    const pull = await this.start(ref, patterns, false, signal);
+    const pull = await this.start({ ref, files: patterns, force: false }, signal);
     const job = this.jobs.get(pull.id);
     if (job) {
       const cancel = () => job.stop("CANCELLED");
