@@ -135,10 +135,9 @@ async function finished(cli: CliContext, last: PullProgressEvent, ref: string): 
   }
   if (cli.json) return EXIT.ok;
   const { pull } = await cli.client.request(SUMMARY, { id: last.pullId });
-  const at = pull?.resolvedRevision ? `@${pull.resolvedRevision}` : "";
   const rate = pull?.meanBytesPerSecond ? ` (${speed(pull.meanBytesPerSecond)})` : "";
   cli.print(
-    `Pulled ${ref}${at}: ${plural(last.filesTotal, "file")}, ${bytes(last.bytesTotal)} in ${duration(pull?.durationMs)}${rate}`,
+    `Pulled ${pinned(ref, pull?.resolvedRevision)}: ${plural(last.filesTotal, "file")}, ${bytes(last.bytesTotal)} in ${duration(pull?.durationMs)}${rate}`,
   );
   return EXIT.ok;
 }
@@ -156,4 +155,15 @@ async function interrupted(cli: CliContext, id: string): Promise<number> {
   if (cancelPull.__typename === "GatewayError") throw refusal(cancelPull);
   cli.note(`Cancelled pull ${id}; its partial files stay, so pulling again resumes them.`);
   return EXIT.interrupted;
+}
+
+/**
+ * The reference at the revision the pull resolved, to copy into later commands; a branch, tag or
+ * alias asked for stays beside it (`mlflow:iris@2 (champion)`). Escaped ids hold no `@`.
+ */
+function pinned(ref: string, resolved: string | null | undefined): string {
+  if (!resolved) return ref;
+  const [asked, revision] = ref.split(/@(?=[^@]*$)/);
+  if (revision === undefined) return `${ref}@${resolved}`;
+  return revision === resolved ? ref : `${asked}@${resolved} (${revision})`;
 }
