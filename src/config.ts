@@ -31,7 +31,7 @@ const namesOf = <const T extends readonly [string, ...string[]]>(names: T, what:
         .min(1, { error: `must name at least one ${what}` }),
     );
 
-/** Every environment variable the gateway reads, with its default. README.md documents each. */
+/** Every environment variable the gateway reads, with its default; docs/configuration.md documents each (a test keeps the two in step). */
 const environment = z.object({
   NODE_ENV: z
     .enum(["development", "production", "test"], {
@@ -43,7 +43,7 @@ const environment = z.object({
   DATA_DIR: z.string().min(1).default("./data"),
   /** Names of the registries to enable (checked against the instances known); each instance's own default when unset. */
   REGISTRIES: z.string().optional(),
-  /** A JSON or YAML file declaring more registry instances (see README). */
+  /** A JSON or YAML file declaring more registry instances (see docs/configuration.md). */
   REGISTRIES_FILE: z.string().optional(),
   REGISTRY_TIMEOUT_MS: integer(1, 600_000, 10_000),
   LOG_LEVEL: z
@@ -92,7 +92,7 @@ const environment = z.object({
   INFERENCE_WORKERS: integer(1, 64, Math.max(1, Math.min(4, availableParallelism() - 1))),
   /** Threads one session computes with; 0 shares the cores the event loop leaves among the workers. */
   INFERENCE_THREADS: integer(0, 256, 0),
-  /** Remote Open Inference Protocol servers runInference may use: a JSON/YAML document or a file (see README). */
+  /** Remote Open Inference Protocol servers runInference may use: a JSON/YAML document or a file (see docs/configuration.md). */
   INFERENCE_BACKENDS: z.string().optional(),
   CACHE_DIR: z.string().min(1).optional(),
   PULL_CONCURRENCY: integer(1, 64, 4),
