@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { RateLimited, RegistryUnavailable } from "../../domain/errors.js";
 import { readRetryAfter } from "../../download/retry-after.js";
 import type { Logger } from "../../logger.js";
 import { InFlight } from "../common/in-flight.js";
+import { networkFailure, RetryPolicy } from "../common/retry-policy.js";
 import type { RegistryQuota } from "../types.js";
 import { HubAnswerError } from "./hub-errors.js";
 import { readRateLimit } from "./rate-limit-headers.js";
@@ -37,18 +37,6 @@ export interface HubReply {
 type Method = "GET" | "HEAD";
 
 const RETRIED_STATUSES = new Set([500, 502, 503, 504]);
-/** Network failures worth another try; others (DNS, connection refused, TLS) fail at once. */
-const TRANSIENT_CODES = new Set([
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ECONNABORTED",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-]);
 const MAX_REDIRECTS = 5;
 
 /**
@@ -64,7 +52,10 @@ export class HubHttp {
   private readonly origin: string;
   private throttledAt: Date | null = null;
 
+  private readonly retry: RetryPolicy;
+
   constructor(private readonly options: HubHttpOptions) {
+    this.retry = new RetryPolicy(options);
     this.origin = new URL(options.endpoint).origin;
   }
 
@@ -125,33 +116,35 @@ export class HubHttp {
         reply = await this.send(method, url, signal);
       } catch (error) {
         if (signal.aborted) throw error;
-        const failure = networkFailure(error, new URL(url).host);
-        const delay = this.backoff(attempt);
-        if (!failure.transient || !this.mayRetry(attempt, delay, retryUntil)) {
+        const failure = networkFailure(error, new URL(url).host, "HF_ENDPOINT");
+        const delay = this.retry.backoff(attempt);
+        if (!failure.transient || !this.retry.mayRetry(attempt, delay, retryUntil)) {
           throw new RegistryUnavailable(registry, failure.text, { cause: error });
         }
-        await this.pause(delay, signal, `${failure.text}; retrying`);
+        await this.retry.pause(delay, signal, `${failure.text}; retrying`);
         continue;
       }
       this.recordQuota(reply.headers);
       if ((reply.status >= 200 && reply.status < 300) || (method === "HEAD" && isRedirect(reply.status))) return reply;
       if (reply.status === 429) {
         const waitSeconds =
-          readRateLimit(reply.headers)?.resetSeconds ?? readRetryAfter(reply.headers) ?? this.backoff(attempt) / 1000;
-        if (!this.mayRetry(attempt, waitSeconds * 1000, retryUntil)) {
+          readRateLimit(reply.headers)?.resetSeconds ??
+          readRetryAfter(reply.headers) ??
+          this.retry.backoff(attempt) / 1000;
+        if (!this.retry.mayRetry(attempt, waitSeconds * 1000, retryUntil)) {
           throw new RateLimited(registry, Math.max(1, Math.ceil(waitSeconds)));
         }
         this.throttledAt = new Date();
-        await this.pause(waitSeconds * 1000, signal, "rate limited; waiting for the window to reset");
+        await this.retry.pause(waitSeconds * 1000, signal, "rate limited; waiting for the window to reset");
         continue;
       }
       if (RETRIED_STATUSES.has(reply.status)) {
-        const delay = (readRetryAfter(reply.headers) ?? this.backoff(attempt) / 1000) * 1000;
-        if (!this.mayRetry(attempt, delay, retryUntil)) {
+        const delay = (readRetryAfter(reply.headers) ?? this.retry.backoff(attempt) / 1000) * 1000;
+        if (!this.retry.mayRetry(attempt, delay, retryUntil)) {
           const tries = attempt === 1 ? "" : ` after ${attempt} attempts`;
           throw new RegistryUnavailable(registry, `it answered HTTP ${reply.status}${tries}.`);
         }
-        await this.pause(delay, signal, `HTTP ${reply.status}; retrying`);
+        await this.retry.pause(delay, signal, `HTTP ${reply.status}; retrying`);
         continue;
       }
       throw HubAnswerError.fromReply(reply.status, reply.headers, reply.body);
@@ -212,34 +205,8 @@ export class HubHttp {
       windowSeconds: reading.windowSeconds,
     });
   }
-
-  /** Exponential backoff with equal jitter, so that many gateways do not retry in step. */
-  private backoff(attempt: number): number {
-    const delay = Math.min(30_000, this.options.backoffMs * 2 ** (attempt - 1));
-    return delay / 2 + Math.random() * (delay / 2);
-  }
-
-  private mayRetry(attempt: number, delayMs: number, retryUntil: number): boolean {
-    return attempt <= this.options.maxRetries && Date.now() + delayMs <= retryUntil;
-  }
-
-  private async pause(ms: number, signal: AbortSignal, why: string): Promise<void> {
-    this.options.logger.debug({ registry: this.options.registry, waitMs: Math.round(ms) }, why);
-    await sleep(ms, undefined, { signal });
-  }
 }
 
 function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-
-function networkFailure(error: unknown, host: string): { transient: boolean; text: string } {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = String((cause as { code?: unknown } | null)?.code ?? "");
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    return { transient: false, text: `the host name ${host} does not resolve (offline, or a wrong HF_ENDPOINT?).` };
-  }
-  if (code === "ECONNREFUSED") return { transient: false, text: `${host} refused the connection.` };
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return { transient: TRANSIENT_CODES.has(code), text: `the connection to ${host} failed (${code || message}).` };
 }

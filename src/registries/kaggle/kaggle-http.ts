@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { RateLimited, RegistryUnavailable } from "../../domain/errors.js";
 import { readRetryAfter } from "../../download/retry-after.js";
 import type { Logger } from "../../logger.js";
 import { InFlight } from "../common/in-flight.js";
+import { networkFailure, RetryPolicy } from "../common/retry-policy.js";
 import type { RegistryQuota } from "../types.js";
 import { KaggleAnswerError } from "./kaggle-errors.js";
 
@@ -33,18 +33,6 @@ const SERVICE = "models.ModelApiService";
 /** What a call reads: the answer's JSON, or only whether it succeeded (a download's redirect). */
 type Mode = "json" | "probe";
 const RETRIED_STATUSES = new Set([500, 502, 503, 504]);
-/** Network failures worth another try; others (DNS, connection refused) fail at once. */
-const TRANSIENT_CODES = new Set([
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ECONNABORTED",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-]);
 
 /**
  * The gateway's client for Kaggle's API, calling it as the Kaggle SDK's KaggleHttpClient does:
@@ -58,7 +46,11 @@ export class KaggleHttp {
   private readonly inFlight = new InFlight<unknown>();
   private throttledAt: Date | null = null;
 
-  constructor(private readonly options: KaggleHttpOptions) {}
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly options: KaggleHttpOptions) {
+    this.retry = new RetryPolicy(options);
+  }
 
   /** Starts one registry call: its signal and its retry budget. */
   call(signal: AbortSignal): KaggleCall {
@@ -137,31 +129,31 @@ export class KaggleHttp {
         text = await response.text();
       } catch (error) {
         if (signal.aborted) throw error;
-        const failure = networkFailure(error, new URL(url).host);
-        const delay = this.backoff(attempt);
-        if (!failure.transient || !this.mayRetry(attempt, delay, retryUntil)) {
+        const failure = networkFailure(error, new URL(url).host, "endpoint");
+        const delay = this.retry.backoff(attempt);
+        if (!failure.transient || !this.retry.mayRetry(attempt, delay, retryUntil)) {
           throw new RegistryUnavailable(registry, failure.text, { cause: error });
         }
-        await this.pause(delay, signal, `${failure.text}; retrying`);
+        await this.retry.pause(delay, signal, `${failure.text}; retrying`);
         continue;
       }
       const { status, headers } = response;
       if (status === 429) {
-        const waitSeconds = readRetryAfter(headers) ?? this.backoff(attempt) / 1000;
-        if (!this.mayRetry(attempt, waitSeconds * 1000, retryUntil)) {
+        const waitSeconds = readRetryAfter(headers) ?? this.retry.backoff(attempt) / 1000;
+        if (!this.retry.mayRetry(attempt, waitSeconds * 1000, retryUntil)) {
           throw new RateLimited(registry, Math.max(1, Math.ceil(waitSeconds)));
         }
         this.throttledAt = new Date();
-        await this.pause(waitSeconds * 1000, signal, "rate limited; waiting for Retry-After");
+        await this.retry.pause(waitSeconds * 1000, signal, "rate limited; waiting for Retry-After");
         continue;
       }
       if (RETRIED_STATUSES.has(status)) {
-        const delay = (readRetryAfter(headers) ?? this.backoff(attempt) / 1000) * 1000;
-        if (!this.mayRetry(attempt, delay, retryUntil)) {
+        const delay = (readRetryAfter(headers) ?? this.retry.backoff(attempt) / 1000) * 1000;
+        if (!this.retry.mayRetry(attempt, delay, retryUntil)) {
           const tries = attempt === 1 ? "" : ` after ${attempt} attempts`;
           throw new RegistryUnavailable(registry, `it answered HTTP ${status} to ${method}${tries}.`);
         }
-        await this.pause(delay, signal, `HTTP ${status}; retrying`);
+        await this.retry.pause(delay, signal, `HTTP ${status}; retrying`);
         continue;
       }
       if (status < 200 || status >= 300) throw KaggleAnswerError.fromAnswer(status, text);
@@ -180,30 +172,4 @@ export class KaggleHttp {
     if (typeof code === "number" && code >= 400) throw KaggleAnswerError.fromAnswer(status, text);
     return json;
   }
-
-  /** Exponential backoff with equal jitter, so that many gateways do not retry in step. */
-  private backoff(attempt: number): number {
-    const delay = Math.min(30_000, this.options.backoffMs * 2 ** (attempt - 1));
-    return delay / 2 + Math.random() * (delay / 2);
-  }
-
-  private mayRetry(attempt: number, delayMs: number, retryUntil: number): boolean {
-    return attempt <= this.options.maxRetries && Date.now() + delayMs <= retryUntil;
-  }
-
-  private async pause(ms: number, signal: AbortSignal, why: string): Promise<void> {
-    this.options.logger.debug({ registry: this.options.registry, waitMs: Math.round(ms) }, why);
-    await sleep(ms, undefined, { signal });
-  }
-}
-
-function networkFailure(error: unknown, host: string): { transient: boolean; text: string } {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = String((cause as { code?: unknown } | null)?.code ?? "");
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    return { transient: false, text: `the host name ${host} does not resolve (offline, or a wrong endpoint?).` };
-  }
-  if (code === "ECONNREFUSED") return { transient: false, text: `${host} refused the connection.` };
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return { transient: TRANSIENT_CODES.has(code), text: `the connection to ${host} failed (${code || message}).` };
 }

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { RateLimited, RegistryUnavailable } from "../../domain/errors.js";
 import { readRetryAfter } from "../../download/retry-after.js";
 import type { Logger } from "../../logger.js";
 import { InFlight } from "../common/in-flight.js";
+import { networkFailure, RetryPolicy } from "../common/retry-policy.js";
 import type { RegistryCredentials } from "../registry-kind.js";
 import { MlflowAnswerError } from "./mlflow-errors.js";
 
@@ -30,14 +30,6 @@ export interface MlflowCall {
 export type QueryParams = Record<string, string | number | readonly string[] | null | undefined>;
 
 const RETRIED_STATUSES = new Set([500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set([
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ECONNABORTED",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-]);
 const MAX_REDIRECTS = 5;
 
 /**
@@ -54,7 +46,10 @@ export class MlflowHttp {
   /** The Authorization header, or null without credentials. Basic wins when both are set, as in MLflow's client. */
   readonly authorization: string | null;
 
+  private readonly retry: RetryPolicy;
+
   constructor(private readonly options: MlflowHttpOptions) {
+    this.retry = new RetryPolicy(options);
     this.origin = new URL(options.endpoint).origin;
     const { token, username, password } = options.credentials;
     this.authorization =
@@ -109,30 +104,30 @@ export class MlflowHttp {
         reply = await this.send(url, signal);
       } catch (error) {
         if (signal.aborted || error instanceof RegistryUnavailable) throw error;
-        const failure = networkFailure(error, new URL(url).host);
-        const delay = this.backoff(attempt);
-        if (!failure.transient || !this.mayRetry(attempt, delay, retryUntil)) {
+        const failure = networkFailure(error, new URL(url).host, "MLFLOW_TRACKING_URI");
+        const delay = this.retry.backoff(attempt);
+        if (!failure.transient || !this.retry.mayRetry(attempt, delay, retryUntil)) {
           throw new RegistryUnavailable(registry, failure.text, { cause: error });
         }
-        await this.pause(delay, signal, `${failure.text}; retrying`);
+        await this.retry.pause(delay, signal, `${failure.text}; retrying`);
         continue;
       }
       if (reply.status >= 200 && reply.status < 300) return reply.body;
       if (reply.status === 429) {
-        const waitSeconds = readRetryAfter(reply.headers) ?? this.backoff(attempt) / 1000;
-        if (!this.mayRetry(attempt, waitSeconds * 1000, retryUntil)) {
+        const waitSeconds = readRetryAfter(reply.headers) ?? this.retry.backoff(attempt) / 1000;
+        if (!this.retry.mayRetry(attempt, waitSeconds * 1000, retryUntil)) {
           throw new RateLimited(registry, Math.max(1, Math.ceil(waitSeconds)));
         }
-        await this.pause(waitSeconds * 1000, signal, "rate limited; waiting for Retry-After");
+        await this.retry.pause(waitSeconds * 1000, signal, "rate limited; waiting for Retry-After");
         continue;
       }
       if (RETRIED_STATUSES.has(reply.status)) {
-        const delay = (readRetryAfter(reply.headers) ?? this.backoff(attempt) / 1000) * 1000;
-        if (!this.mayRetry(attempt, delay, retryUntil)) {
+        const delay = (readRetryAfter(reply.headers) ?? this.retry.backoff(attempt) / 1000) * 1000;
+        if (!this.retry.mayRetry(attempt, delay, retryUntil)) {
           const tries = attempt === 1 ? "" : ` after ${attempt} attempts`;
           throw new RegistryUnavailable(registry, `it answered HTTP ${reply.status}${tries}.`);
         }
-        await this.pause(delay, signal, `HTTP ${reply.status}; retrying`);
+        await this.retry.pause(delay, signal, `HTTP ${reply.status}; retrying`);
         continue;
       }
       throw MlflowAnswerError.fromReply(reply.status, reply.body);
@@ -164,33 +159,4 @@ export class MlflowHttp {
       return { status: response.status, headers: response.headers, body: await response.text() };
     }
   }
-
-  /** Exponential backoff with equal jitter, so that many gateways do not retry in step. */
-  private backoff(attempt: number): number {
-    const delay = Math.min(30_000, this.options.backoffMs * 2 ** (attempt - 1));
-    return delay / 2 + Math.random() * (delay / 2);
-  }
-
-  private mayRetry(attempt: number, delayMs: number, retryUntil: number): boolean {
-    return attempt <= this.options.maxRetries && Date.now() + delayMs <= retryUntil;
-  }
-
-  private async pause(ms: number, signal: AbortSignal, why: string): Promise<void> {
-    this.options.logger.debug({ registry: this.options.registry, waitMs: Math.round(ms) }, why);
-    await sleep(ms, undefined, { signal });
-  }
-}
-
-function networkFailure(error: unknown, host: string): { transient: boolean; text: string } {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = String((cause as { code?: unknown } | null)?.code ?? "");
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    return {
-      transient: false,
-      text: `the host name ${host} does not resolve (offline, or a wrong MLFLOW_TRACKING_URI?).`,
-    };
-  }
-  if (code === "ECONNREFUSED") return { transient: false, text: `${host} refused the connection.` };
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return { transient: TRANSIENT_CODES.has(code), text: `the connection to ${host} failed (${code || message}).` };
 }

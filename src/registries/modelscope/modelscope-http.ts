@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { RateLimited, RegistryUnavailable } from "../../domain/errors.js";
 import { readRetryAfter } from "../../download/retry-after.js";
 import type { Logger } from "../../logger.js";
 import { InFlight } from "../common/in-flight.js";
+import { networkFailure, RetryPolicy } from "../common/retry-policy.js";
 import type { RegistryQuota } from "../types.js";
 import { readEnvelope } from "./answer-envelope.js";
 import { ModelScopeAnswerError } from "./modelscope-errors.js";
@@ -28,18 +28,6 @@ export interface ModelScopeCall {
   retryUntil: number;
 }
 
-/** Network failures worth another try; others (DNS, connection refused, TLS) fail at once. */
-const TRANSIENT_CODES = new Set([
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ECONNABORTED",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-]);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 
@@ -57,7 +45,10 @@ export class ModelScopeHttp {
   private readonly origin: string;
   private throttledAt: Date | null = null;
 
+  private readonly retry: RetryPolicy;
+
   constructor(private readonly options: ModelScopeHttpOptions) {
+    this.retry = new RetryPolicy(options);
     this.origin = new URL(options.endpoint).origin;
   }
 
@@ -91,33 +82,33 @@ export class ModelScopeHttp {
         reply = await this.send(url, signal);
       } catch (error) {
         if (signal.aborted) throw error;
-        const failure = networkFailure(error, new URL(url).host);
-        const delay = this.backoff(attempt);
-        if (!failure.transient || !this.mayRetry(attempt, delay, retryUntil)) {
+        const failure = networkFailure(error, new URL(url).host, "MODELSCOPE_ENDPOINT");
+        const delay = this.retry.backoff(attempt);
+        if (!failure.transient || !this.retry.mayRetry(attempt, delay, retryUntil)) {
           throw new RegistryUnavailable(registry, failure.text, { cause: error });
         }
-        await this.pause(delay, signal, `${failure.text}; retrying`);
+        await this.retry.pause(delay, signal, `${failure.text}; retrying`);
         continue;
       }
       const reading = readEnvelope(registry, reply.status, reply.json);
       if (reading.ok) return reading.data;
       if (reading.status === 429) {
-        const waitSeconds = readRetryAfter(reply.headers) ?? this.backoff(attempt) / 1000;
-        if (!this.mayRetry(attempt, waitSeconds * 1000, retryUntil)) {
+        const waitSeconds = readRetryAfter(reply.headers) ?? this.retry.backoff(attempt) / 1000;
+        if (!this.retry.mayRetry(attempt, waitSeconds * 1000, retryUntil)) {
           throw new RateLimited(registry, Math.max(1, Math.ceil(waitSeconds)));
         }
         this.throttledAt = new Date();
-        await this.pause(waitSeconds * 1000, signal, "rate limited; waiting for Retry-After");
+        await this.retry.pause(waitSeconds * 1000, signal, "rate limited; waiting for Retry-After");
         continue;
       }
       if (reading.status >= 500) {
-        const delay = (readRetryAfter(reply.headers) ?? this.backoff(attempt) / 1000) * 1000;
-        if (!this.mayRetry(attempt, delay, retryUntil)) {
+        const delay = (readRetryAfter(reply.headers) ?? this.retry.backoff(attempt) / 1000) * 1000;
+        if (!this.retry.mayRetry(attempt, delay, retryUntil)) {
           const tries = attempt === 1 ? "" : ` after ${attempt} attempts`;
           const said = reading.message ? `: ${reading.message}` : "";
           throw new RegistryUnavailable(registry, `it answered HTTP ${reading.status}${tries}${said}.`);
         }
-        await this.pause(delay, signal, `HTTP ${reading.status}; retrying`);
+        await this.retry.pause(delay, signal, `HTTP ${reading.status}; retrying`);
         continue;
       }
       throw new ModelScopeAnswerError(reading.status, reading.code, reading.message, reading.requestId);
@@ -164,33 +155,4 @@ export class ModelScopeHttp {
     };
     return new URL(url).origin === this.origin ? { ...headers, ...this.credentials() } : headers;
   }
-
-  /** Exponential backoff with equal jitter, so that many gateways do not retry in step. */
-  private backoff(attempt: number): number {
-    const delay = Math.min(30_000, this.options.backoffMs * 2 ** (attempt - 1));
-    return delay / 2 + Math.random() * (delay / 2);
-  }
-
-  private mayRetry(attempt: number, delayMs: number, retryUntil: number): boolean {
-    return attempt <= this.options.maxRetries && Date.now() + delayMs <= retryUntil;
-  }
-
-  private async pause(ms: number, signal: AbortSignal, why: string): Promise<void> {
-    this.options.logger.debug({ registry: this.options.registry, waitMs: Math.round(ms) }, why);
-    await sleep(ms, undefined, { signal });
-  }
-}
-
-function networkFailure(error: unknown, host: string): { transient: boolean; text: string } {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = String((cause as { code?: unknown } | null)?.code ?? "");
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    return {
-      transient: false,
-      text: `the host name ${host} does not resolve (offline, or a wrong MODELSCOPE_ENDPOINT?).`,
-    };
-  }
-  if (code === "ECONNREFUSED") return { transient: false, text: `${host} refused the connection.` };
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return { transient: TRANSIENT_CODES.has(code), text: `the connection to ${host} failed (${code || message}).` };
 }

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { RateLimited, RegistryUnavailable } from "../../domain/errors.js";
 import { readRetryAfter } from "../../download/retry-after.js";
 import type { Logger } from "../../logger.js";
+import { networkFailure, RetryPolicy } from "../common/retry-policy.js";
 import type { RegistryQuota } from "../types.js";
 import { OciAnswerError } from "./oci-errors.js";
 import type { TokenAuth } from "./token-auth.js";
@@ -45,7 +45,6 @@ export interface RegistryRequest {
 }
 
 const RETRIED_STATUSES = new Set([500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set(["ECONNRESET", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET"]);
 const MAX_REDIRECTS = 5;
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
@@ -62,7 +61,10 @@ export class RegistryHttp {
   /** Scopes a request without credentials succeeded for: open, nothing to ask for. */
   private readonly openScopes = new Set<string>();
 
+  private readonly retry: RetryPolicy;
+
   constructor(private readonly options: RegistryHttpOptions) {
+    this.retry = new RetryPolicy(options);
     this.origin = new URL(options.endpoint).origin;
   }
 
@@ -103,12 +105,12 @@ export class RegistryHttp {
         reply = await this.authorized(url, request, call.signal);
       } catch (error) {
         if (call.signal.aborted || !isNetworkError(error)) throw error;
-        const failure = networkFailure(error, new URL(url).host);
-        const delay = this.backoff(attempt);
-        if (!failure.transient || !this.mayRetry(attempt, delay, call.retryUntil)) {
+        const failure = networkFailure(error, new URL(url).host, "endpoint");
+        const delay = this.retry.backoff(attempt);
+        if (!failure.transient || !this.retry.mayRetry(attempt, delay, call.retryUntil)) {
           throw new RegistryUnavailable(registry, failure.text, { cause: error });
         }
-        await this.pause(delay, call.signal, `${failure.text}; retrying`);
+        await this.retry.pause(delay, call.signal, `${failure.text}; retrying`);
         continue;
       }
       const { response } = reply;
@@ -118,21 +120,21 @@ export class RegistryHttp {
       }
       const text = request.method === "HEAD" ? "" : await response.text().catch(() => "");
       if (response.status === 429) {
-        const waitSeconds = readRetryAfter(response.headers) ?? this.backoff(attempt) / 1000;
-        if (!this.mayRetry(attempt, waitSeconds * 1000, call.retryUntil)) {
+        const waitSeconds = readRetryAfter(response.headers) ?? this.retry.backoff(attempt) / 1000;
+        if (!this.retry.mayRetry(attempt, waitSeconds * 1000, call.retryUntil)) {
           throw new RateLimited(registry, Math.max(1, Math.ceil(waitSeconds)));
         }
         this.throttledAt = new Date();
-        await this.pause(waitSeconds * 1000, call.signal, "rate limited; waiting for Retry-After");
+        await this.retry.pause(waitSeconds * 1000, call.signal, "rate limited; waiting for Retry-After");
         continue;
       }
       if (RETRIED_STATUSES.has(response.status)) {
-        const delay = (readRetryAfter(response.headers) ?? this.backoff(attempt) / 1000) * 1000;
-        if (!this.mayRetry(attempt, delay, call.retryUntil)) {
+        const delay = (readRetryAfter(response.headers) ?? this.retry.backoff(attempt) / 1000) * 1000;
+        if (!this.retry.mayRetry(attempt, delay, call.retryUntil)) {
           const tries = attempt === 1 ? "" : ` after ${attempt} attempts`;
           throw new RegistryUnavailable(registry, `it answered HTTP ${response.status}${tries}.`);
         }
-        await this.pause(delay, call.signal, `HTTP ${response.status}; retrying`);
+        await this.retry.pause(delay, call.signal, `HTTP ${response.status}; retrying`);
         continue;
       }
       throw OciAnswerError.fromBody(response.status, text);
@@ -178,15 +180,6 @@ export class RegistryHttp {
     const delay = Math.min(30_000, this.options.backoffMs * 2 ** (attempt - 1));
     return delay / 2 + Math.random() * (delay / 2);
   }
-
-  private mayRetry(attempt: number, delayMs: number, retryUntil: number): boolean {
-    return attempt <= this.options.maxRetries && Date.now() + delayMs <= retryUntil;
-  }
-
-  private async pause(ms: number, signal: AbortSignal, why: string): Promise<void> {
-    this.options.logger.debug({ registry: this.options.registry, waitMs: Math.round(ms) }, why);
-    await sleep(ms, undefined, { signal });
-  }
 }
 
 /** Reads a body up to a bound, so a hostile registry cannot fill the memory with a "manifest". */
@@ -217,18 +210,4 @@ function isRedirect(status: number): boolean {
 /** fetch's own failures (TypeError "fetch failed" with a cause); domain errors pass through. */
 function isNetworkError(error: unknown): boolean {
   return error instanceof TypeError;
-}
-
-function networkFailure(error: unknown, host: string): { transient: boolean; text: string } {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = String((cause as { code?: unknown } | null)?.code ?? "");
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    return { transient: false, text: `the host name ${host} does not resolve (offline, or a wrong endpoint?).` };
-  }
-  if (code === "ECONNREFUSED") return { transient: false, text: `${host} refused the connection.` };
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return {
-    transient: TRANSIENT_CODES.has(code) || code.startsWith("UND_ERR"),
-    text: `the connection to ${host} failed (${code || message}).`,
-  };
 }
