@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { graphql } from "../../client/graphql.js";
+import { CancelPull, PullProgress } from "../../client/pull-documents.js";
 import type { CliContext } from "../context.js";
 import { EXIT, GatewayRefusal, refusal } from "../exit.js";
 import { bytes, duration, plural, speed } from "../format.js";
@@ -29,45 +30,12 @@ const PULL = graphql(`
   }
 `);
 
-const PROGRESS = graphql(`
-  subscription CliPullProgress($id: ID!) {
-    pullProgress(id: $id) {
-      pullId
-      status
-      bytesDone
-      bytesTotal
-      bytesPerSecond
-      etaSeconds
-      currentFile
-      filesDone
-      filesTotal
-      errorCode
-      errorMessage
-    }
-  }
-`);
-
 const SUMMARY = graphql(`
   query CliPullSummary($id: ID!) {
     pull(id: $id) {
       resolvedRevision
       durationMs
       meanBytesPerSecond
-    }
-  }
-`);
-
-const CANCEL = graphql(`
-  mutation CliCancelPull($id: ID!) {
-    cancelPull(id: $id) {
-      __typename
-      ... on Pull {
-        status
-      }
-      ... on GatewayError {
-        code
-        message
-      }
     }
   }
 `);
@@ -118,7 +86,7 @@ interface Seen {
 
 /** Feeds the view from pullProgress until the gateway completes the stream; answers the last event. */
 async function follow(cli: CliContext, id: string, view: PullView, seen: Seen): Promise<PullProgressEvent> {
-  for await (const { pullProgress } of cli.client.subscribe(PROGRESS, { id })) {
+  for await (const { pullProgress } of cli.client.subscribe(PullProgress, { id })) {
     seen.last = pullProgress;
     view.update(pullProgress);
   }
@@ -151,7 +119,7 @@ async function interrupted(cli: CliContext, id: string): Promise<number> {
     else cli.reportFailure({ exitCode: EXIT.interrupted, code: "INTERRUPTED", message, details: { pullId: id } });
     return EXIT.interrupted;
   }
-  const { cancelPull } = await cli.client.request(CANCEL, { id });
+  const { cancelPull } = await cli.client.request(CancelPull, { id });
   if (cancelPull.__typename === "GatewayError") throw refusal(cancelPull);
   cli.note(`Cancelled pull ${id}; its partial files stay, so pulling again resumes them.`);
   return EXIT.interrupted;

@@ -1,4 +1,4 @@
-import { graphql, type ResultOf } from "../../../src/client/graphql.js";
+import { graphql } from "../../../src/client/graphql.js";
 
 /** Starts a pull: the pull (to follow), or why it cannot start. */
 export const PullModel = graphql(`
@@ -22,41 +22,3 @@ export const PullModel = graphql(`
     }
   }
 `);
-
-/** Stops a running pull (its partial files stay for the next one). */
-export const CancelPull = graphql(`
-  mutation CancelPull($id: ID!) {
-    cancelPull(id: $id) {
-      __typename
-      ... on Pull {
-        id
-        status
-      }
-      ... on GatewayError {
-        code
-        message
-      }
-    }
-  }
-`);
-
-/** A pull's progress over server-sent events, ending with its final status. */
-export const PullProgress = graphql(`
-  subscription PullProgress($id: ID!) {
-    pullProgress(id: $id) {
-      pullId
-      status
-      bytesDone
-      bytesTotal
-      bytesPerSecond
-      etaSeconds
-      currentFile
-      filesDone
-      filesTotal
-      errorCode
-      errorMessage
-    }
-  }
-`);
-
-export type Progress = ResultOf<typeof PullProgress>["pullProgress"];

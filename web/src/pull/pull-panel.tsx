@@ -1,5 +1,5 @@
+import type { Progress } from "../../../src/client/pull-documents.js";
 import { formatBytes, formatSeconds, formatSpeed } from "../format.js";
-import type { Progress } from "./pull-documents.js";
 import { usePull } from "./use-pull.js";
 
 const OUTCOMES: Record<string, string> = {

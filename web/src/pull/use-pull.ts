@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { CancelPull, type Progress, PullProgress } from "../../../src/client/pull-documents.js";
 import { session } from "../api/session.js";
 import { asGatewayError } from "../api/use-query.js";
-import { CancelPull, type Progress, PullModel, PullProgress } from "./pull-documents.js";
+import { PullModel } from "./pull-documents.js";
 
 /** Where the pull panel stands. */
 export type PullView =
