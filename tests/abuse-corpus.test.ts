@@ -16,8 +16,8 @@ const KEY = "corpus-reader-0123456789";
 let open: TestApp;
 let keyed: TestApp;
 beforeAll(async () => {
-  open = await startTestApp({ env: LIMITS });
-  keyed = await startTestApp({ env: { ...LIMITS, GATEWAY_API_KEYS: `${KEY}=read+pull+infer` } });
+  open = await startTestApp({ http: true, env: LIMITS });
+  keyed = await startTestApp({ http: true, env: { ...LIMITS, GATEWAY_API_KEYS: `${KEY}=read+pull+infer` } });
 });
 afterAll(async () => {
   await open.close();

@@ -1,16 +1,7 @@
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { FakeHub } from "./helpers/fake-hub.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
-import { type ManifestServer, startManifestServer } from "./helpers/zoo-manifest-server.js";
-
-let hub: FakeHub;
-let zoo: ManifestServer;
-let gateway: TestApp;
-afterEach(async () => {
-  await gateway?.close();
-  await hub?.close();
-  await zoo?.close();
-});
+import { startTestApp } from "./helpers/test-app.js";
+import { startManifestServer } from "./helpers/zoo-manifest-server.js";
 
 interface Node {
   ref: string;
@@ -19,14 +10,14 @@ interface Node {
 }
 
 it("merges the local folder, the Hub and the zoo in one search, with the zoo's tensor signatures", async () => {
-  hub = await FakeHub.start({
+  const hub = await FakeHub.start({
     repos: [
       { id: "acme/resnet-50-onnx", pipelineTag: "image-classification", files: [{ path: "model.onnx", content: "w" }] },
       { id: "acme/tiny-classifier", pipelineTag: "text-classification", files: [{ path: "model.onnx", content: "w" }] },
     ],
   });
-  zoo = await startManifestServer();
-  gateway = await startTestApp({
+  const zoo = await startManifestServer();
+  const gateway = await startTestApp({
     env: { REGISTRIES: "local,hf,onnx-zoo", HF_ENDPOINT: hub.url, ONNX_ZOO_MANIFEST_URL: zoo.url },
   });
 

@@ -1,31 +1,23 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeHub } from "./helpers/fake-hub.js";
 import { FakeModelScope } from "./helpers/fake-modelscope.js";
 import { seededBytes, sha256 } from "./helpers/fake-pull-registry.js";
 import { getPull, pullToEnd } from "./helpers/pulls.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
+import { startTestApp } from "./helpers/test-app.js";
 
 /** The same ONNX bytes, published on the Hub and on ModelScope under different models. */
 const GRAPH = seededBytes(400_000, 12);
 const SHA = sha256(GRAPH);
 
-let hub: FakeHub;
-let modelscope: FakeModelScope;
-let gateway: TestApp;
-afterEach(async () => {
-  await gateway?.close();
-  await hub?.close();
-  await modelscope?.close();
-});
-
-async function start(): Promise<void> {
-  hub = await FakeHub.start({
+/** Both registries and a gateway over them; all three close when the test ends. */
+async function start() {
+  const hub = await FakeHub.start({
     repos: [{ id: "acme/vision", files: [{ path: "onnx/model.onnx", content: GRAPH }] }],
   });
-  modelscope = await FakeModelScope.start({
+  const modelscope = await FakeModelScope.start({
     repos: [{ id: "mirror/vision-ms", files: [{ path: "model.onnx", content: GRAPH }] }],
   });
-  gateway = await startTestApp({
+  const gateway = await startTestApp({
     env: {
       REGISTRIES: "local,hf,modelscope",
       HF_ENDPOINT: hub.url,
@@ -39,13 +31,14 @@ async function start(): Promise<void> {
     `{ a: model(ref: "hf:acme/vision") { ref } b: model(ref: "modelscope:mirror/vision-ms") { ref } }`,
   );
   expect(errors).toBeUndefined();
+  return { hub, modelscope, gateway };
 }
 
 const ARTIFACT = `query($sha: String!) { artifact(sha256: $sha) { sha256 sizeBytes cached locations { registry model path knownBy } } }`;
 
 describe("one identity for the same bytes", () => {
   it("lists every model file known to hold a sha256, and says where else a file's bytes live", async () => {
-    await start();
+    const { hub, gateway } = await start();
 
     const { data } = await gateway.graphql<{ artifact: { locations: Array<{ registry: string }> } }>(ARTIFACT, {
       sha: SHA.toUpperCase(),
@@ -79,7 +72,7 @@ describe("one identity for the same bytes", () => {
   });
 
   it("never downloads bytes the cache already holds: the second registry's pull links them, 0 bytes transferred", async () => {
-    await start();
+    const { modelscope, gateway } = await start();
 
     const first = await pullToEnd(gateway, "hf:acme/vision", { files: ["*.onnx"] });
     const second = await pullToEnd(gateway, "modelscope:mirror/vision-ms", { files: ["*.onnx"] });
@@ -100,7 +93,7 @@ describe("one identity for the same bytes", () => {
   });
 
   it("finishes a download whose source dies halfway from another source of the same bytes, where it stopped", async () => {
-    await start();
+    const { hub, modelscope, gateway } = await start();
     const cut = 150_000;
     modelscope.faultDownload("mirror/vision-ms", "model.onnx", { cutAfter: [cut] });
 

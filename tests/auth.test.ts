@@ -1,5 +1,5 @@
 import { request } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { startTestApp, type TestApp } from "./helpers/test-app.js";
 
@@ -7,10 +7,7 @@ const READER = "reader-0123456789abcdef";
 const PULLER = "puller-0123456789abcdef";
 const KEYS = `${READER}=read,${PULLER}=pull`;
 
-let gateway: TestApp;
-afterEach(() => gateway?.close());
-
-async function registriesAs(key?: string) {
+async function registriesAs(gateway: TestApp, key?: string) {
   const response = await fetch(`${gateway.url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
@@ -29,19 +26,19 @@ async function registriesAs(key?: string) {
 
 describe("API keys", () => {
   it("answers a key with the read scope", async () => {
-    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
+    const gateway = await startTestApp({ http: true, env: { GATEWAY_API_KEYS: KEYS } });
 
-    const result = await registriesAs(READER);
+    const result = await registriesAs(gateway, READER);
 
     expect(result.codes).toBeUndefined();
     expect(result.data).toEqual({ registries: expect.arrayContaining([{ name: "local" }]) });
   });
 
   it("refuses a request without a key, or with an unknown one, as UNAUTHENTICATED", async () => {
-    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
+    const gateway = await startTestApp({ http: true, env: { GATEWAY_API_KEYS: KEYS } });
 
-    const missing = await registriesAs();
-    const unknown = await registriesAs("not-a-key-0123456789");
+    const missing = await registriesAs(gateway);
+    const unknown = await registriesAs(gateway, "not-a-key-0123456789");
 
     expect(missing.codes).toEqual(["UNAUTHENTICATED"]);
     expect(missing.messages?.[0]).toMatch(/needs an API key, sent as "Authorization: Bearer <key>"/);
@@ -49,16 +46,16 @@ describe("API keys", () => {
   });
 
   it("refuses a key without the needed scope as FORBIDDEN, naming the scope", async () => {
-    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
+    const gateway = await startTestApp({ http: true, env: { GATEWAY_API_KEYS: KEYS } });
 
-    const result = await registriesAs(PULLER);
+    const result = await registriesAs(gateway, PULLER);
 
     expect(result.codes).toEqual(["FORBIDDEN"]);
     expect(result.messages?.[0]).toMatch(/Query.registries needs the read scope/);
   });
 
   it("keeps /health open without a key, telling only the status; a key with read sees the details", async () => {
-    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
+    const gateway = await startTestApp({ http: true, env: { GATEWAY_API_KEYS: KEYS } });
 
     const anonymous = await fetch(`${gateway.url}/health`);
     const reader = await fetch(`${gateway.url}/health`, { headers: { authorization: `Bearer ${READER}` } });
@@ -73,7 +70,7 @@ describe("API keys", () => {
   });
 
   it("refuses /metrics without a key", async () => {
-    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
+    const gateway = await startTestApp({ http: true, env: { GATEWAY_API_KEYS: KEYS } });
 
     const anonymous = await fetch(`${gateway.url}/metrics`);
     const reader = await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${READER}` } });
@@ -83,7 +80,7 @@ describe("API keys", () => {
   });
 
   it("refuses an anonymous request before reading its body: the answer comes while the body is still unsent", async () => {
-    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: KEYS } });
+    const gateway = await startTestApp({ http: true, env: { GATEWAY_API_KEYS: KEYS } });
     const { port } = new URL(gateway.url);
 
     // Announce 20 MB, send one byte, and wait: a server that reads before authenticating never answers.
@@ -130,7 +127,7 @@ describe("without API keys", () => {
   });
 
   it("answers loopback clients and refuses others as FORBIDDEN", async () => {
-    gateway = await startTestApp();
+    const gateway = await startTestApp();
     const ask = (remoteAddress: string) =>
       gateway.app.gateway.fetch(
         "http://localhost/graphql",

@@ -9,7 +9,7 @@ let gateway: TestApp;
 let url: string;
 
 beforeAll(async () => {
-  gateway = await startTestApp({ env: { GATEWAY_API_KEYS: `${READER}=read,${PULLER}=read+pull` } });
+  gateway = await startTestApp({ http: true, env: { GATEWAY_API_KEYS: `${READER}=read,${PULLER}=read+pull` } });
   url = `${gateway.url}/graphql`;
 });
 afterAll(() => gateway?.close());

@@ -26,6 +26,7 @@ beforeAll(async () => {
       cdnThrottle: { chunkBytes: 32_768, pauseMs: 30 },
     },
     { REGISTRIES: "local,hf" },
+    { http: true },
   );
   env = { GATEWAY_URL: `${setup.gateway.url}/graphql` };
 });

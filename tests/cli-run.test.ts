@@ -19,7 +19,7 @@ let env: Record<string, string>;
 let expected: number[];
 
 beforeAll(async () => {
-  gateway = await startTestApp({ env: { EXECUTION_PROVIDERS: "cpu" } });
+  gateway = await startTestApp({ http: true, env: { EXECUTION_PROVIDERS: "cpu" } });
   dir = await mkdtemp(join(tmpdir(), "cli-run-"));
   env = { GATEWAY_URL: `${gateway.url}/graphql` };
   // The same model file, run by onnxruntime-node in this process: what the command must print.

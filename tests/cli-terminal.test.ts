@@ -9,11 +9,15 @@ let setup: HubGateway;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  setup = await startHubGateway({
-    repos: [{ id: "acme/slow-weights", files: [{ path: "model.onnx", content: WEIGHTS }] }],
-    // About 1 MB/s: two seconds of pulling, time enough to see the bar and to press Ctrl-C.
-    cdnThrottle: { chunkBytes: 32_768, pauseMs: 30 },
-  });
+  setup = await startHubGateway(
+    {
+      repos: [{ id: "acme/slow-weights", files: [{ path: "model.onnx", content: WEIGHTS }] }],
+      // About 1 MB/s: two seconds of pulling, time enough to see the bar and to press Ctrl-C.
+      cdnThrottle: { chunkBytes: 32_768, pauseMs: 30 },
+    },
+    {},
+    { http: true },
+  );
   env = { GATEWAY_URL: `${setup.gateway.url}/graphql` };
 });
 afterAll(() => setup?.close());

@@ -1,22 +1,19 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { errorCodes, rawRequest } from "./helpers/raw-http.js";
 import { startTestApp, type TestApp } from "./helpers/test-app.js";
 
 const PULL = JSON.stringify({ query: 'mutation { pullModel(ref: "local:mlp-classifier") { __typename } }' });
 const form = (query: string) => `query=${encodeURIComponent(query)}`;
 
-let gateway: TestApp;
-afterEach(() => gateway?.close());
-
 /** How many pulls the gateway has recorded: a mutation that ran leaves one. */
-async function pullCount(): Promise<number> {
+async function pullCount(gateway: TestApp): Promise<number> {
   const { data } = await gateway.graphql<{ pulls: { edges: unknown[] } }>("{ pulls(first: 100) { edges { cursor } } }");
   return data?.pulls.edges.length ?? -1;
 }
 
 describe("a web page on another origin", () => {
   it("gets no CORS headers from a preflight when CORS_ORIGINS is empty, in development too", async () => {
-    gateway = await startTestApp({ env: { NODE_ENV: "development" } });
+    const gateway = await startTestApp({ http: true, env: { NODE_ENV: "development" } });
 
     const preflight = await rawRequest(gateway.url, {
       method: "OPTIONS",
@@ -32,7 +29,7 @@ describe("a web page on another origin", () => {
   });
 
   it("is answered with CORS headers only when CORS_ORIGINS lists its origin, never with credentials", async () => {
-    gateway = await startTestApp({ env: { CORS_ORIGINS: "https://ui.example" } });
+    const gateway = await startTestApp({ http: true, env: { CORS_ORIGINS: "https://ui.example" } });
     const preflight = (origin: string) =>
       rawRequest(gateway.url, {
         method: "OPTIONS",
@@ -67,18 +64,18 @@ describe("a web page on another origin", () => {
   ])(
     "cannot run a mutation through %s, a request needing no preflight: 415 and nothing runs",
     async (_kind, type, body) => {
-      gateway = await startTestApp();
+      const gateway = await startTestApp({ http: true });
 
       const response = await rawRequest(gateway.url, { headers: { "content-type": type }, body });
 
       expect(response.status).toBe(415);
       expect(errorCodes(response.body)).toEqual(["UNSUPPORTED_MEDIA_TYPE"]);
-      expect(await pullCount()).toBe(0);
+      expect(await pullCount(gateway)).toBe(0);
     },
   );
 
   it("is refused as FORBIDDEN when its Origin is foreign, while the gateway's own page is served", async () => {
-    gateway = await startTestApp({ env: { CORS_ORIGINS: "https://ui.example" } });
+    const gateway = await startTestApp({ http: true, env: { CORS_ORIGINS: "https://ui.example" } });
     const host = new URL(gateway.url).host;
     const post = (origin: string) =>
       rawRequest(gateway.url, { headers: { "content-type": "application/json", origin }, body: PULL });
@@ -92,7 +89,7 @@ describe("a web page on another origin", () => {
     expect(errorCodes(foreign.body)).toEqual(["FORBIDDEN"]);
     expect(JSON.parse(foreign.body).errors[0].message).toMatch(/origin https:\/\/evil\.example .* CORS_ORIGINS/);
     expect([own.status, listed.status]).toEqual([200, 200]);
-    expect(await pullCount()).toBe(2);
+    expect(await pullCount(gateway)).toBe(2);
   });
 });
 
@@ -100,7 +97,7 @@ describe("the Host header of a keyless gateway", () => {
   it.each(["evil.example", "evil.example:4000", "192.168.1.20", "localhost.evil.example"])(
     "refuses Host %s (DNS rebinding) as FORBIDDEN before running anything",
     async (host) => {
-      gateway = await startTestApp();
+      const gateway = await startTestApp({ http: true });
 
       const response = await rawRequest(gateway.url, {
         headers: { host, "content-type": "application/json" },
@@ -110,12 +107,12 @@ describe("the Host header of a keyless gateway", () => {
       expect(response.status).toBe(403);
       expect(errorCodes(response.body)).toEqual(["FORBIDDEN"]);
       expect(JSON.parse(response.body).errors[0].message).toMatch(/not one of this gateway's names .* PUBLIC_HOSTS/);
-      expect(await pullCount()).toBe(0);
+      expect(await pullCount(gateway)).toBe(0);
     },
   );
 
   it("accepts loopback names and the names PUBLIC_HOSTS adds", async () => {
-    gateway = await startTestApp({ env: { PUBLIC_HOSTS: "models.internal" } });
+    const gateway = await startTestApp({ http: true, env: { PUBLIC_HOSTS: "models.internal" } });
     const status = async (host: string) =>
       (await rawRequest(gateway.url, { headers: { host, "content-type": "application/json" }, body: PULL })).status;
 
@@ -128,7 +125,7 @@ describe("the Host header of a keyless gateway", () => {
 
   it("is not checked on a gateway with API keys unless PUBLIC_HOSTS names hosts", async () => {
     const key = "reader-0123456789abcdef";
-    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: `${key}=read` } });
+    const gateway = await startTestApp({ http: true, env: { GATEWAY_API_KEYS: `${key}=read` } });
 
     const response = await rawRequest(gateway.url, {
       headers: { host: "models.example", "content-type": "application/json", authorization: `Bearer ${key}` },
@@ -140,7 +137,7 @@ describe("the Host header of a keyless gateway", () => {
 });
 
 describe("forwarded requests", () => {
-  const forwardedBy = (headers: Record<string, string>) =>
+  const forwardedBy = (gateway: TestApp, headers: Record<string, string>) =>
     rawRequest(gateway.url, { headers: { "content-type": "application/json", ...headers }, body: PULL });
 
   it.each([
@@ -149,21 +146,21 @@ describe("forwarded requests", () => {
     ["X-Real-IP", { "x-real-ip": "203.0.113.9" }],
     ["a forwarded loopback address", { "x-forwarded-for": "127.0.0.1" }],
   ])("are refused by a keyless gateway when no proxy is trusted (%s)", async (_kind, headers) => {
-    gateway = await startTestApp();
+    const gateway = await startTestApp({ http: true });
 
-    const response = await forwardedBy(headers);
+    const response = await forwardedBy(gateway, headers);
 
     expect(response.status).toBe(403);
     expect(JSON.parse(response.body).errors[0].message).toMatch(/TRUSTED_PROXIES/);
-    expect(await pullCount()).toBe(0);
+    expect(await pullCount(gateway)).toBe(0);
   });
 
   it("from a trusted proxy are judged by the client they name: remote refused, local answered", async () => {
-    gateway = await startTestApp({ env: { TRUSTED_PROXIES: "loopback" } });
+    const gateway = await startTestApp({ http: true, env: { TRUSTED_PROXIES: "loopback" } });
 
-    const remote = await forwardedBy({ "x-forwarded-for": "203.0.113.9" });
-    const remoteRfc = await forwardedBy({ forwarded: 'for="[2001:db8::7]:4711"' });
-    const local = await forwardedBy({ "x-forwarded-for": "127.0.0.1" });
+    const remote = await forwardedBy(gateway, { "x-forwarded-for": "203.0.113.9" });
+    const remoteRfc = await forwardedBy(gateway, { forwarded: 'for="[2001:db8::7]:4711"' });
+    const local = await forwardedBy(gateway, { "x-forwarded-for": "127.0.0.1" });
 
     expect([remote.status, remoteRfc.status]).toEqual([403, 403]);
     expect(JSON.parse(remote.body).errors[0].message).toMatch(/answers local clients only/);
@@ -171,7 +168,7 @@ describe("forwarded requests", () => {
   });
 
   it("from a trusted proxy count each named client's mutations against that client's own limit", async () => {
-    gateway = await startTestApp({ env: { TRUSTED_PROXIES: "loopback", MUTATION_RATE_LIMIT: "1" } });
+    const gateway = await startTestApp({ http: true, env: { TRUSTED_PROXIES: "loopback", MUTATION_RATE_LIMIT: "1" } });
     const query = 'mutation { pullModel(ref: "local:mlp-classifier") { __typename ... on GatewayError { code } } }';
     const pullAs = async (client: string) => {
       const response = await rawRequest(gateway.url, {

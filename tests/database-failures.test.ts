@@ -5,14 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
+import { startTestApp } from "./helpers/test-app.js";
 
-let gateway: TestApp | undefined;
 let holder: ChildProcess | undefined;
-afterEach(async () => {
+afterEach(() => {
   holder?.kill();
-  await gateway?.close();
-  gateway = undefined;
 });
 
 const PULL = `mutation { pullModel(ref: "local:mlp-classifier") { __typename ... on Pull { status } ... on GatewayError { code message } } }`;
@@ -37,7 +34,7 @@ async function holdWriteLock(file: string): Promise<{ release(): Promise<void> }
 
 describe("a database another process keeps locked", () => {
   it("leaves the server answering while a write waits for the lock, and the write lands once it is free", async () => {
-    gateway = await startTestApp();
+    const gateway = await startTestApp({ http: true });
     const lock = await holdWriteLock(join(gateway.dataDir, "gateway.db"));
 
     const write = gateway.graphql<{ pullModel: { __typename: string } }>(PULL);
@@ -51,7 +48,7 @@ describe("a database another process keeps locked", () => {
 
 describe("a database that fails under the gateway", () => {
   it("reports a deleted database file as unavailable at /health, naming what happened", async () => {
-    gateway = await startTestApp();
+    const gateway = await startTestApp({ http: true });
 
     await unlink(join(gateway.dataDir, "gateway.db"));
     const health = await fetch(`${gateway.url}/health`);
@@ -64,7 +61,7 @@ describe("a database that fails under the gateway", () => {
   });
 
   it("answers DATABASE_UNAVAILABLE naming a read-only database, never a bare internal error", async () => {
-    gateway = await startTestApp();
+    const gateway = await startTestApp();
     await gateway.app.services.db.$queryRawUnsafe("PRAGMA query_only = ON");
 
     const { data } = await gateway.graphql<{ pullModel: { code: string; message: string } }>(PULL);

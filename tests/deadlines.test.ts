@@ -11,28 +11,6 @@ let hung: Server;
 let sockets: Socket[];
 let gateway: TestApp;
 
-/** A registry that accepts every connection and never answers a byte. */
-beforeEach(async () => {
-  sockets = [];
-  hung = createServer((socket) => sockets.push(socket));
-  await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
-  const { port } = hung.address() as { port: number };
-  gateway = await startTestApp({
-    env: {
-      REGISTRIES: "local,hf",
-      HF_ENDPOINT: `http://127.0.0.1:${port}`,
-      HF_MAX_RETRIES: "0",
-      REGISTRY_TIMEOUT_MS: String(TIMEOUT_MS),
-    },
-  });
-});
-
-afterEach(async () => {
-  await gateway.close();
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => hung.close(resolve));
-});
-
 /** Runs `work` while the garbage collector runs over and over, with garbage to collect. */
 async function underCollection<T>(work: () => Promise<T>): Promise<T> {
   const collect = (globalThis as { gc?: () => void }).gc;
@@ -54,6 +32,29 @@ async function underCollection<T>(work: () => Promise<T>): Promise<T> {
 }
 
 describe("a registry that accepts connections and never answers", () => {
+  /** A registry that accepts every connection and never answers a byte. */
+  beforeEach(async () => {
+    sockets = [];
+    hung = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
+    const { port } = hung.address() as { port: number };
+    gateway = await startTestApp({
+      env: {
+        REGISTRIES: "local,hf",
+        HF_ENDPOINT: `http://127.0.0.1:${port}`,
+        HF_MAX_RETRIES: "0",
+        REGISTRY_TIMEOUT_MS: String(TIMEOUT_MS),
+      },
+    });
+  });
+
+  // The gateway first: the registry's close waits for every connection to it to end.
+  afterEach(async () => {
+    await gateway.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => hung.close(resolve));
+  });
+
   it("becomes a REGISTRY_TIMEOUT failure of a search, while the collector runs, and the others answer", async () => {
     await gateway.graphql(`{ searchModels(registries: ["local"]) { edges { cursor } } }`); // local's hashes, once
     const { data } = await underCollection(() =>
@@ -93,10 +94,10 @@ describe("a registry that is down", () => {
     });
     await new Promise<void>((resolve) => resetting.listen(0, "127.0.0.1", resolve));
     const { port } = resetting.address() as { port: number };
-    const down = await startTestApp({
-      env: { REGISTRIES: "local,hf", HF_ENDPOINT: `http://127.0.0.1:${port}`, HF_MAX_RETRIES: "0" },
-    });
     try {
+      await using down = await startTestApp({
+        env: { REGISTRIES: "local,hf", HF_ENDPOINT: `http://127.0.0.1:${port}`, HF_MAX_RETRIES: "0" },
+      });
       const refs = Array.from({ length: 100 }, (_, i) => `hf:org/model-${i}`);
       const { errors } = await down.graphql(`query($refs: [String!]!) { models(refs: $refs) { ref } }`, { refs });
 
@@ -105,7 +106,6 @@ describe("a registry that is down", () => {
       // Eight lookups run at once; the first failure answers every one still waiting.
       expect(connections).toBeLessThanOrEqual(8);
     } finally {
-      await down.close();
       await new Promise((resolve) => resetting.close(resolve));
     }
   });
@@ -114,37 +114,33 @@ describe("a registry that is down", () => {
 describe("a client that goes away", () => {
   it("is CANCELLED, not a registry failure: the registry stays healthy and the run is recorded as cancelled", async () => {
     const slow = new FakeRegistry("slow", fakeModels("slow", 3), { delayMs: 1500 });
-    const cut = await startTestApp({ registries: new RegistrySet([slow]) });
-    try {
-      const leave = async (query: string) => {
-        const controller = new AbortController();
-        const request = fetch(`${cut.url}/graphql`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ query }),
-          signal: controller.signal,
-        }).catch(() => undefined);
-        await sleep(300);
-        controller.abort();
-        await request;
-      };
+    await using cut = await startTestApp({ http: true, registries: new RegistrySet([slow]) });
+    const leave = async (query: string) => {
+      const controller = new AbortController();
+      const request = fetch(`${cut.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+        signal: controller.signal,
+      }).catch(() => undefined);
+      await sleep(300);
+      controller.abort();
+      await request;
+    };
 
-      await leave('{ searchModels(query: "slow") { edges { cursor } } }');
-      await leave('mutation { runInference(input: { model: "slow:slow-model-001", inputs: [] }) { __typename } }');
-      await sleep(1500); // the registry's answers arrive after the clients left
-      const { data } = await cut.graphql<{
-        registries: Array<{ name: string; status: string; lastError: string | null }>;
-        inferenceRuns: { edges: Array<{ node: { status: string; errorCode: string } }> };
-      }>("{ registries { name status lastError } inferenceRuns { edges { node { status errorCode } } } }");
-      const metrics = await (await fetch(`${cut.url}/metrics`)).text();
+    await leave('{ searchModels(query: "slow") { edges { cursor } } }');
+    await leave('mutation { runInference(input: { model: "slow:slow-model-001", inputs: [] }) { __typename } }');
+    await sleep(1500); // the registry's answers arrive after the clients left
+    const { data } = await cut.graphql<{
+      registries: Array<{ name: string; status: string; lastError: string | null }>;
+      inferenceRuns: { edges: Array<{ node: { status: string; errorCode: string } }> };
+    }>("{ registries { name status lastError } inferenceRuns { edges { node { status errorCode } } } }");
+    const metrics = await (await fetch(`${cut.url}/metrics`)).text();
 
-      expect(data?.registries.find((registry) => registry.name === "slow")?.status).not.toBe("UNREACHABLE");
-      expect(data?.inferenceRuns.edges.map((edge) => edge.node)).toEqual([
-        { status: "CANCELLED", errorCode: "CANCELLED" },
-      ]);
-      expect(metrics).not.toMatch(/^gateway_registry_failures_total\{registry="slow"/m);
-    } finally {
-      await cut.close();
-    }
+    expect(data?.registries.find((registry) => registry.name === "slow")?.status).not.toBe("UNREACHABLE");
+    expect(data?.inferenceRuns.edges.map((edge) => edge.node)).toEqual([
+      { status: "CANCELLED", errorCode: "CANCELLED" },
+    ]);
+    expect(metrics).not.toMatch(/^gateway_registry_failures_total\{registry="slow"/m);
   });
 });

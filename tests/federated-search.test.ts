@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RegistryUnavailable } from "../src/domain/errors.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakeRegistry, fakeModels } from "./helpers/fake-registry.js";
@@ -20,15 +20,11 @@ interface SearchData {
   };
 }
 
-let gateway: TestApp;
-afterEach(() => gateway?.close());
-
-async function startWith(registries: FakeRegistry[], env: Record<string, string> = {}) {
-  gateway = await startTestApp({ registries: new RegistrySet(registries), env });
-  return gateway;
+function startWith(registries: FakeRegistry[], env: Record<string, string> = {}) {
+  return startTestApp({ registries: new RegistrySet(registries), env });
 }
 
-async function pageThrough(variables: Record<string, unknown>, pages: number) {
+async function pageThrough(gateway: TestApp, variables: Record<string, unknown>, pages: number) {
   const refs: string[] = [];
   let after: string | null = null;
   for (let page = 0; page < pages; page++) {
@@ -45,7 +41,9 @@ async function pageThrough(variables: Record<string, unknown>, pages: number) {
 describe("federated search", () => {
   it("still answers when one registry is slower than the timeout, with a timeout failure entry", async () => {
     const slow = new FakeRegistry("slow", fakeModels("slow", 3), { delayMs: 60_000 });
-    await startWith([new FakeRegistry("quick", fakeModels("quick", 3)), slow], { REGISTRY_TIMEOUT_MS: "300" });
+    const gateway = await startWith([new FakeRegistry("quick", fakeModels("quick", 3)), slow], {
+      REGISTRY_TIMEOUT_MS: "300",
+    });
 
     const { data, errors } = await gateway.graphql<SearchData>(SEARCH, {});
 
@@ -64,7 +62,7 @@ describe("federated search", () => {
     const failing = new FakeRegistry("broken", fakeModels("broken", 3), {
       failWith: () => new RegistryUnavailable("broken", "HTTP 503 from upstream"),
     });
-    await startWith([new FakeRegistry("quick", fakeModels("quick", 2)), failing]);
+    const gateway = await startWith([new FakeRegistry("quick", fakeModels("quick", 2)), failing]);
 
     const { data } = await gateway.graphql<SearchData>(SEARCH, {});
     const registries = await gateway.graphql<{
@@ -90,7 +88,7 @@ describe("federated search", () => {
   });
 
   it("keeps a client's mistake (an unknown model) out of the registry's health that every client sees", async () => {
-    await startWith([new FakeRegistry("quick", fakeModels("quick", 2))]);
+    const gateway = await startWith([new FakeRegistry("quick", fakeModels("quick", 2))]);
 
     await gateway.graphql('{ model(ref: "quick:a-typo") { ref } }');
     const registries = await gateway.graphql<{
@@ -102,7 +100,7 @@ describe("federated search", () => {
 
   it("searches only the registries asked for", async () => {
     const other = new FakeRegistry("other", fakeModels("other", 2));
-    await startWith([new FakeRegistry("quick", fakeModels("quick", 2)), other]);
+    const gateway = await startWith([new FakeRegistry("quick", fakeModels("quick", 2)), other]);
 
     const { data } = await gateway.graphql<SearchData>(SEARCH, { registries: ["quick"] });
 
@@ -112,13 +110,13 @@ describe("federated search", () => {
 
   describe.each(["RELEVANCE", "DOWNLOADS", "NAME", "UPDATED"])("paging by %s", (sort) => {
     it("pages through two registries in three pages with no duplicates and no gaps", async () => {
-      await startWith([
+      const gateway = await startWith([
         new FakeRegistry("alpha", fakeModels("alpha", 23)),
         new FakeRegistry("beta", fakeModels("beta", 17)),
       ]);
 
-      const paged = await pageThrough({ sort, first: 15 }, 3);
-      const whole = await pageThrough({ sort, first: 100 }, 1);
+      const paged = await pageThrough(gateway, { sort, first: 15 }, 3);
+      const whole = await pageThrough(gateway, { sort, first: 100 }, 1);
 
       expect(paged).toHaveLength(40);
       expect(new Set(paged).size).toBe(40);
@@ -127,7 +125,7 @@ describe("federated search", () => {
   });
 
   it("merges by the sort key across registries", async () => {
-    await startWith([
+    const gateway = await startWith([
       new FakeRegistry("alpha", fakeModels("alpha", 10)),
       new FakeRegistry("beta", fakeModels("beta", 10)),
     ]);
@@ -140,7 +138,7 @@ describe("federated search", () => {
   });
 
   it("interleaves registries rank by rank for relevance", async () => {
-    await startWith([
+    const gateway = await startWith([
       new FakeRegistry("alpha", fakeModels("alpha", 3)),
       new FakeRegistry("beta", fakeModels("beta", 3)),
     ]);
@@ -157,7 +155,7 @@ describe("federated search", () => {
 
   it("keeps a failed registry's place so a later page can resume it", async () => {
     const flaky = new FakeRegistry("flaky", fakeModels("flaky", 4));
-    await startWith([new FakeRegistry("steady", fakeModels("steady", 4)), flaky]);
+    const gateway = await startWith([new FakeRegistry("steady", fakeModels("steady", 4)), flaky]);
 
     const first = await gateway.graphql<SearchData>(SEARCH, { first: 2 });
     flaky.behaviour.failWith = () => new RegistryUnavailable("flaky", "down");

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { GatewayError } from "../src/domain/errors.js";
 import type { ModelFile } from "../src/domain/model.js";
 import type { ModelRef } from "../src/domain/model-ref.js";
 import type { ModelManager } from "../src/registries/types.js";
 import type { FakeHubRepo } from "./helpers/fake-hub.js";
-import { type HubGateway, startHubGateway } from "./helpers/hub-gateway.js";
+import { startHubGateway } from "./helpers/hub-gateway.js";
 
 const GRAPH = "graph bytes ".repeat(100);
 const REPOS: FakeHubRepo[] = [
@@ -23,12 +23,9 @@ const TOKENS = ["hf_granted", "hf_other"];
 const ref = (id: string, revision: string | null = null): ModelRef => ({ registry: "hf", id, revision });
 const sha256 = (content: string) => createHash("sha256").update(content).digest("hex");
 
-let setup: HubGateway;
-afterEach(() => setup?.close());
-
 async function startWith(env: Record<string, string> = {}, options: { ignoreBlobs?: boolean } = {}) {
-  setup = await startHubGateway({ repos: REPOS, tokens: TOKENS, ...options }, env);
-  return setup.gateway.app.services.registries.get("hf") as ModelManager;
+  const setup = await startHubGateway({ repos: REPOS, tokens: TOKENS, ...options }, env);
+  return { setup, hf: setup.gateway.app.services.registries.get("hf") as ModelManager };
 }
 
 const signal = () => AbortSignal.timeout(10_000);
@@ -44,7 +41,7 @@ async function failureOf(promise: Promise<unknown>): Promise<GatewayError> {
 
 describe("Hugging Face Hub downloads, as the pull engine resolves them", () => {
   it("resolves files to resolve URLs pinned to the commit, with the size and sha256 the Hub states", async () => {
-    const hf = await startWith();
+    const { setup, hf } = await startWith();
     const { revision, files } = await hf.listModelFiles(ref("acme/vision"), signal());
     const commit = setup.hub.commitOf("acme/vision");
 
@@ -74,7 +71,7 @@ describe("Hugging Face Hub downloads, as the pull engine resolves them", () => {
   });
 
   it("answers FILE_NOT_FOUND, REVISION_NOT_FOUND and GATED_MODEL before anything is downloaded", async () => {
-    const hf = await startWith({ HF_TOKEN: "hf_other" });
+    const { setup, hf } = await startWith({ HF_TOKEN: "hf_other" });
     const missing = { path: "nope.onnx", sizeBytes: null, sha256: null };
 
     const noFile = await failureOf(hf.resolveDownload(ref("acme/vision"), missing, signal()));
@@ -92,7 +89,7 @@ describe("Hugging Face Hub downloads, as the pull engine resolves them", () => {
   });
 
   it("never sends the token anywhere but HF_ENDPOINT's host: not to the host the Hub's links name, not to the CDN", async () => {
-    const hf = await startWith({ HF_TOKEN: "hf_granted" }, { ignoreBlobs: true });
+    const { setup, hf } = await startWith({ HF_TOKEN: "hf_granted" }, { ignoreBlobs: true });
     const { revision, files } = await hf.listModelFiles(ref("acme/gated"), signal());
     const SEARCH = "query($after: String) { searchModels(first: 1, after: $after) { pageInfo { endCursor } } }";
     const page = await setup.gateway.graphql<{ searchModels: { pageInfo: { endCursor: string } } }>(SEARCH);
@@ -117,7 +114,7 @@ describe("Hugging Face Hub downloads, as the pull engine resolves them", () => {
   });
 
   it("does not follow an API redirect to another host, and says what happened", async () => {
-    await startWith({ HF_TOKEN: "hf_granted" });
+    const { setup } = await startWith({ HF_TOKEN: "hf_granted" });
     setup.hub.failNext((r) => r.path === "/api/models/acme/vision", {
       status: 302,
       headers: { location: `${setup.hub.cdnUrl}/elsewhere` },

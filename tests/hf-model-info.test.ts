@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ModelManager } from "../src/registries/types.js";
 import { type FakeHubFile, type FakeHubRepo, unavailableAnswer } from "./helpers/fake-hub.js";
-import { type HubGateway, startHubGateway } from "./helpers/hub-gateway.js";
+import { startHubGateway } from "./helpers/hub-gateway.js";
 
 const MODEL = `query Model($ref: String!) {
   model(ref: $ref) {
@@ -37,12 +37,9 @@ const VISION: FakeHubRepo = {
 const sha256 = (content: string) => createHash("sha256").update(content).digest("hex");
 const byteLength = (content: string) => Buffer.byteLength(content);
 
-let setup: HubGateway;
-afterEach(() => setup?.close());
-
 describe("Hugging Face Hub model info", () => {
   it("describes a model at its resolved commit, with every file's size and the LFS files' sha256", async () => {
-    setup = await startHubGateway({ repos: [VISION] });
+    const setup = await startHubGateway({ repos: [VISION] });
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: "hf:acme/vision" });
 
@@ -74,7 +71,7 @@ describe("Hugging Face Hub model info", () => {
   });
 
   it("resolves a branch or tag to its commit, and answers REVISION_NOT_FOUND for an unknown revision", async () => {
-    setup = await startHubGateway({ repos: [VISION] });
+    const setup = await startHubGateway({ repos: [VISION] });
     const tag = setup.hub.commitOf("acme/vision", "v1.0");
 
     const byTag = await setup.gateway.graphql(MODEL, { ref: "hf:acme/vision@v1.0" });
@@ -91,7 +88,7 @@ describe("Hugging Face Hub model info", () => {
   });
 
   it("lists files through the tree API, page by page, when the endpoint ignores blobs=true", async () => {
-    setup = await startHubGateway({ repos: [VISION], ignoreBlobs: true, treePageSize: 2 });
+    const setup = await startHubGateway({ repos: [VISION], ignoreBlobs: true, treePageSize: 2 });
 
     const { data } = await setup.gateway.graphql<{ model: { files: unknown[] } }>(MODEL, { ref: "hf:acme/vision" });
 
@@ -111,7 +108,7 @@ describe("Hugging Face Hub model info", () => {
   });
 
   it("follows a renamed repository's redirect on the Hub's own host", async () => {
-    setup = await startHubGateway({ repos: [VISION], renames: { "old-org/vision": "acme/vision" } });
+    const setup = await startHubGateway({ repos: [VISION], renames: { "old-org/vision": "acme/vision" } });
 
     const { data } = await setup.gateway.graphql(MODEL, { ref: "hf:old-org/vision" });
 
@@ -129,7 +126,7 @@ describe("Hugging Face Hub model info", () => {
     ["org/name@main..x", "revisions contain no `..` or `//`"],
     ["org/name@feature.lock", "revisions neither start with"],
   ])("refuses %s before any request, naming the Hub's rule", async (id, rule) => {
-    setup = await startHubGateway({ repos: [VISION] });
+    const setup = await startHubGateway({ repos: [VISION] });
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: `hf:${id}` });
 
@@ -140,7 +137,7 @@ describe("Hugging Face Hub model info", () => {
   });
 
   it("serves a stored copy without asking the Hub while it is younger than HF_CACHE_TTL_SECONDS", async () => {
-    setup = await startHubGateway({ repos: [VISION] }, { HF_CACHE_TTL_SECONDS: "3600" });
+    const setup = await startHubGateway({ repos: [VISION] }, { HF_CACHE_TTL_SECONDS: "3600" });
 
     const first = await setup.gateway.graphql(MODEL, { ref: "hf:acme/vision" });
     const second = await setup.gateway.graphql(MODEL, { ref: "hf:acme/vision" });
@@ -150,7 +147,7 @@ describe("Hugging Face Hub model info", () => {
   });
 
   it("serves the stored copy flagged stale when the Hub stays unavailable", async () => {
-    setup = await startHubGateway({ repos: [VISION] }, { HF_CACHE_TTL_SECONDS: "0", HF_MAX_RETRIES: "1" });
+    const setup = await startHubGateway({ repos: [VISION] }, { HF_CACHE_TTL_SECONDS: "0", HF_MAX_RETRIES: "1" });
     const fresh = await setup.gateway.graphql<{ model: Record<string, unknown> }>(MODEL, { ref: "hf:acme/vision" });
 
     setup.hub.failNext(() => true, unavailableAnswer, unavailableAnswer);
@@ -161,7 +158,7 @@ describe("Hugging Face Hub model info", () => {
   });
 
   it("makes identical concurrent requests to the Hub once", async () => {
-    setup = await startHubGateway({ repos: [VISION] });
+    const setup = await startHubGateway({ repos: [VISION] });
     const hf = setup.gateway.app.services.registries.get("hf") as ModelManager;
     const ref = { registry: "hf", id: "acme/vision", revision: null };
     const signal = AbortSignal.timeout(10_000);
@@ -184,8 +181,8 @@ describe("Hugging Face Hub access", () => {
   const tokens = ["hf_granted", "hf_other"];
 
   async function ask(token: string | null, ref: string) {
-    setup = await startHubGateway({ repos, tokens }, token ? { HF_TOKEN: token } : {});
-    return setup.gateway.graphql(ACCESS, { ref });
+    const setup = await startHubGateway({ repos, tokens }, token ? { HF_TOKEN: token } : {});
+    return { hubUrl: setup.hub.url, ...(await setup.gateway.graphql(ACCESS, { ref })) };
   }
 
   it.each([
@@ -196,10 +193,10 @@ describe("Hugging Face Hub access", () => {
     ["hf_other", "hf:acme/gated", "DENIED", "MANUAL"],
     ["hf_granted", "hf:acme/secret", "PRIVATE", null],
   ])("with token %s, %s is %s (gate %s)", async (token, ref, accessStatus, gateKind) => {
-    const { data, errors } = await ask(token, ref);
+    const { data, errors, hubUrl } = await ask(token, ref);
 
     expect(errors).toBeUndefined();
-    expect(data?.model).toEqual({ ref, accessStatus, gateKind, pageUrl: `${setup.hub.url}/${ref.slice(3)}` });
+    expect(data?.model).toEqual({ ref, accessStatus, gateKind, pageUrl: `${hubUrl}/${ref.slice(3)}` });
   });
 
   it.each([

@@ -1,8 +1,8 @@
-import { createServer } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { droppedConnection, rateLimitedAnswer, unavailableAnswer } from "./helpers/fake-hub.js";
-import { type HubGateway, startHubGateway } from "./helpers/hub-gateway.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
+import { startHubGateway } from "./helpers/hub-gateway.js";
+import { freePort } from "./helpers/services/free-port.js";
+import { startTestApp } from "./helpers/test-app.js";
 
 const MODEL = `query Model($ref: String!) { model(ref: $ref) { ref revision } }`;
 const SEARCH = `{ searchModels(first: 3) { edges { node { ref } } failures { registry code message retryAfterSeconds } } }`;
@@ -20,17 +20,9 @@ interface RegistriesData {
 const repos = [{ id: "acme/vision" }, { id: "acme/text" }];
 const isInfo = (r: { path: string }) => r.path === "/api/models/acme/vision";
 
-let setup: HubGateway | undefined;
-let offline: TestApp | undefined;
-afterEach(async () => {
-  await setup?.close();
-  await offline?.close();
-  setup = offline = undefined;
-});
-
 describe("Hugging Face Hub rate limits and failures", () => {
   it("waits for the RateLimit reset after a 429, answers, marks the registry DEGRADED and shows its quota", async () => {
-    setup = await startHubGateway({ repos });
+    const setup = await startHubGateway({ repos });
     setup.hub.failNext(isInfo, rateLimitedAnswer(1));
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: "hf:acme/vision" });
@@ -52,7 +44,7 @@ describe("Hugging Face Hub rate limits and failures", () => {
   });
 
   it("answers RATE_LIMITED with retryAfterSeconds when the reset is further away than the retry budget", async () => {
-    setup = await startHubGateway({ repos });
+    const setup = await startHubGateway({ repos });
     setup.hub.failNext(() => true, rateLimitedAnswer(120), rateLimitedAnswer(120));
 
     const model = await setup.gateway.graphql(MODEL, { ref: "hf:acme/vision" });
@@ -83,7 +75,7 @@ describe("Hugging Face Hub rate limits and failures", () => {
   });
 
   it("retries a 503 with growing backoff and answers once the Hub recovers", async () => {
-    setup = await startHubGateway({ repos }, { HF_RETRY_BACKOFF_MS: "200" });
+    const setup = await startHubGateway({ repos }, { HF_RETRY_BACKOFF_MS: "200" });
     setup.hub.failNext(isInfo, unavailableAnswer, unavailableAnswer);
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: "hf:acme/vision" });
@@ -99,7 +91,7 @@ describe("Hugging Face Hub rate limits and failures", () => {
   });
 
   it("answers REGISTRY_UNAVAILABLE after HF_MAX_RETRIES retries when the Hub stays down", async () => {
-    setup = await startHubGateway({ repos }, { HF_MAX_RETRIES: "2" });
+    const setup = await startHubGateway({ repos }, { HF_MAX_RETRIES: "2" });
     setup.hub.failNext(isInfo, unavailableAnswer, unavailableAnswer, unavailableAnswer, unavailableAnswer);
 
     const { errors } = await setup.gateway.graphql(MODEL, { ref: "hf:acme/vision" });
@@ -112,7 +104,7 @@ describe("Hugging Face Hub rate limits and failures", () => {
   });
 
   it("retries a connection the network dropped", async () => {
-    setup = await startHubGateway({ repos });
+    const setup = await startHubGateway({ repos });
     setup.hub.failNext(isInfo, droppedConnection);
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: "hf:acme/vision" });
@@ -123,9 +115,9 @@ describe("Hugging Face Hub rate limits and failures", () => {
   });
 
   it("fails at once, without retrying, when nothing listens at HF_ENDPOINT", async () => {
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens there
     const attempts: string[] = [];
-    offline = await startTestApp({
+    const offline = await startTestApp({
       env: { REGISTRIES: "local,hf", HF_ENDPOINT: `http://127.0.0.1:${port}`, HF_RETRY_BACKOFF_MS: "1" },
       fetch: (input, init) => {
         attempts.push(String(input));
@@ -153,13 +145,4 @@ describe("Hugging Face Hub rate limits and failures", () => {
 /** The time between each request and the one before it, in ms. */
 function gaps(requests: ReadonlyArray<{ at: number }>): number[] {
   return requests.slice(1).map((request, i) => request.at - (requests[i] as { at: number }).at);
-}
-
-/** A port on which nothing listens: one the system handed out and took back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

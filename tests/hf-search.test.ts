@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakeHubRepo } from "./helpers/fake-hub.js";
 import { type HubGateway, startHubGateway } from "./helpers/hub-gateway.js";
 import type { GraphQLResponse } from "./helpers/test-app.js";
@@ -32,10 +32,11 @@ const REPOS: FakeHubRepo[] = Array.from({ length: 12 }, (_, i) => ({
   files: [{ path: i % 3 === 0 ? "model.onnx" : "model.safetensors", content: `weights ${i}` }],
 }));
 
-let setup: HubGateway;
-afterEach(() => setup?.close());
-
-async function pageThrough(variables: Record<string, unknown>, pages: number): Promise<SearchData["searchModels"][]> {
+async function pageThrough(
+  setup: HubGateway,
+  variables: Record<string, unknown>,
+  pages: number,
+): Promise<SearchData["searchModels"][]> {
   const results: SearchData["searchModels"][] = [];
   let after: string | null = null;
   for (let page = 0; page < pages; page++) {
@@ -56,7 +57,7 @@ const refsOf = (pages: SearchData["searchModels"][]) => pages.flatMap((page) => 
 
 describe("Hugging Face Hub search", () => {
   it("asks /api/models for the query, filters, sort and the fields a result needs, and maps what it answers", async () => {
-    setup = await startHubGateway({ repos: REPOS });
+    const setup = await startHubGateway({ repos: REPOS });
 
     const { data, errors } = await setup.gateway.graphql<SearchData>(SEARCH, {
       query: "model-0",
@@ -116,9 +117,9 @@ describe("Hugging Face Hub search", () => {
   });
 
   it("follows the Hub's Link cursor page by page, sending every request to HF_ENDPOINT and none to the host the links name", async () => {
-    setup = await startHubGateway({ repos: REPOS });
+    const setup = await startHubGateway({ repos: REPOS });
 
-    const pages = await pageThrough({ first: 5 }, 4);
+    const pages = await pageThrough(setup, { first: 5 }, 4);
 
     expect(pages.map((page) => page.edges.length)).toEqual([5, 5, 2]);
     expect(refsOf(pages)).toEqual(REPOS.map((repo) => `hf:${repo.id}`)); // trending order
@@ -128,7 +129,7 @@ describe("Hugging Face Hub search", () => {
   });
 
   it("sorts each page by name itself, since the Hub cannot sort by name", async () => {
-    setup = await startHubGateway({ repos: [...REPOS].reverse() });
+    const setup = await startHubGateway({ repos: [...REPOS].reverse() });
 
     const { data } = await setup.gateway.graphql<SearchData>(SEARCH, { sort: "NAME", first: 12 });
 
@@ -137,10 +138,10 @@ describe("Hugging Face Hub search", () => {
   });
 
   it("merges the local folder and the Hub into one search, paged three times without duplicates or gaps", async () => {
-    setup = await startHubGateway({ repos: REPOS }, { REGISTRIES: "local,hf" });
+    const setup = await startHubGateway({ repos: REPOS }, { REGISTRIES: "local,hf" });
 
-    const pages = await pageThrough({ sort: "DOWNLOADS", first: 5 }, 3);
-    const whole = await pageThrough({ sort: "DOWNLOADS", first: 100 }, 1);
+    const pages = await pageThrough(setup, { sort: "DOWNLOADS", first: 5 }, 3);
+    const whole = await pageThrough(setup, { sort: "DOWNLOADS", first: 100 }, 1);
 
     // 12 Hub models and the 2 sample models of the local folder.
     expect(pages.map((page) => page.edges.length)).toEqual([5, 5, 4]);
@@ -152,7 +153,7 @@ describe("Hugging Face Hub search", () => {
   });
 
   it("still answers from the local folder when the Hub is slower than the registry timeout", async () => {
-    setup = await startHubGateway({ repos: REPOS }, { REGISTRIES: "local,hf", REGISTRY_TIMEOUT_MS: "400" });
+    const setup = await startHubGateway({ repos: REPOS }, { REGISTRIES: "local,hf", REGISTRY_TIMEOUT_MS: "400" });
     setup.hub.delayMs = 60_000;
 
     const { data, errors } = await setup.gateway.graphql<SearchData>(SEARCH, { first: 50 });

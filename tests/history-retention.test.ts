@@ -1,17 +1,18 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { expect, it, onTestFinished } from "vitest";
 import { openDatabase } from "../src/db/client.js";
 import { runOk } from "./helpers/run-inference.js";
-import { copyTemplateDatabase, startTestApp, type TestApp } from "./helpers/test-app.js";
+import { copyTemplateDatabase, startTestApp } from "./helpers/test-app.js";
 
-let gateway: TestApp | undefined;
-let dataDir: string | undefined;
-afterEach(async () => {
-  await gateway?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+/** A data folder with the migrated database, removed when the test ends (after the gateways on it close). */
+async function dataFolder(prefix: string): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
+  await copyTemplateDatabase(dataDir);
+  return dataDir;
+}
 
 const run = (id: string, daysAgo: number) => ({
   id,
@@ -26,21 +27,19 @@ const run = (id: string, daysAgo: number) => ({
 });
 
 it("deletes inference runs older than INFERENCE_HISTORY_DAYS when it starts, and keeps the recent ones", async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "gateway-retention-"));
-  await copyTemplateDatabase(dataDir);
+  const dataDir = await dataFolder("gateway-retention-");
   const first = await startTestApp({ dataDir });
   await first.app.services.db.inferenceRun.createMany({ data: [run("old", 10), run("recent", 2)] });
   await first.close();
 
-  gateway = await startTestApp({ dataDir, env: { INFERENCE_HISTORY_DAYS: "7" } });
+  const gateway = await startTestApp({ dataDir, env: { INFERENCE_HISTORY_DAYS: "7" } });
   await expect
-    .poll(async () => (await gateway?.app.services.db.inferenceRun.findMany())?.map((r) => r.id))
+    .poll(async () => (await gateway.app.services.db.inferenceRun.findMany())?.map((r) => r.id))
     .toEqual(["recent"]);
 });
 
 it("writes a run's history row behind the call, and by the time the gateway has closed (as on SIGTERM)", async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "gateway-history-"));
-  await copyTemplateDatabase(dataDir);
+  const dataDir = await dataFolder("gateway-history-");
   const first = await startTestApp({ dataDir });
   const { runId } = await runOk(first, {
     model: "local:mlp-classifier",

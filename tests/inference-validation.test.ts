@@ -33,7 +33,7 @@ const pair = (inputs: unknown[], extra: Record<string, unknown> = {}) => ({
 describe("runInference input validation", () => {
   let gateway: TestApp;
   beforeAll(async () => {
-    gateway = await startTestApp({ env: { INFERENCE_MAX_BYTES: String(MAX_BYTES) } });
+    gateway = await startTestApp({ http: true, env: { INFERENCE_MAX_BYTES: String(MAX_BYTES) } });
     for (const type of ["UINT8", "INT32", "BOOL", "FLOAT16"] as const) {
       await writeModelFile(gateway.modelsDir, `typed-${type.toLowerCase()}.onnx`, typedModel(type));
     }

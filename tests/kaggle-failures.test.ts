@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   droppedConnection,
   FakeKaggle,
@@ -47,12 +47,6 @@ const MODELS: FakeKaggleModel[] = [
 
 const isInstance = (request: KaggleRequest) => request.rpc === "GetModelInstance";
 
-let setup: KaggleGateway | undefined;
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-});
-
 const statusOf = async (gateway: KaggleGateway) =>
   (
     await gateway.gateway.graphql<{ registries: Array<{ name: string; status: string }> }>(REGISTRIES)
@@ -60,7 +54,7 @@ const statusOf = async (gateway: KaggleGateway) =>
 
 describe("Kaggle credentials and refusals", () => {
   it("answers AUTHENTICATION_REQUIRED naming KAGGLE_API_TOKEN and KAGGLE_USERNAME/KAGGLE_KEY when Kaggle refuses the credentials", async () => {
-    setup = await startKaggleGateway({ models: MODELS, users: [USER] }, { KAGGLE_API_TOKEN: "KGAT_expired" });
+    const setup = await startKaggleGateway({ models: MODELS, users: [USER] }, { KAGGLE_API_TOKEN: "KGAT_expired" });
 
     const model = await setup.gateway.graphql(MODEL, { ref: REF });
     const search = await setup.gateway.graphql<{ searchModels: { failures: Array<{ code: string }> } }>(SEARCH);
@@ -95,7 +89,7 @@ describe("Kaggle credentials and refusals", () => {
   });
 
   it("tells an anonymous gateway that Kaggle asks for credentials which variables to set", async () => {
-    setup = await startKaggleGateway({ models: MODELS });
+    const setup = await startKaggleGateway({ models: MODELS });
     setup.kaggle.failNext(isInstance, {
       status: 401,
       headers: { "content-type": "application/json" },
@@ -110,11 +104,11 @@ describe("Kaggle credentials and refusals", () => {
 
   it("answers ACCESS_DENIED for a private model, suggesting credentials only to an anonymous gateway", async () => {
     const users = [USER, BOB];
-    setup = await startKaggleGateway({ models: MODELS, users });
+    const setup = await startKaggleGateway({ models: MODELS, users });
     const anonymous = await setup.gateway.graphql(MODEL, { ref: PRIVATE_REF });
     await setup.close();
-    setup = await startKaggleGateway({ models: MODELS, users }, { KAGGLE_API_TOKEN: BOB.token });
-    const other = await setup.gateway.graphql(MODEL, { ref: PRIVATE_REF });
+    const asBob = await startKaggleGateway({ models: MODELS, users }, { KAGGLE_API_TOKEN: BOB.token });
+    const other = await asBob.gateway.graphql(MODEL, { ref: PRIVATE_REF });
 
     expect(anonymous.errors?.[0]).toMatchObject({
       message: `Registry kaggle refused model ${PRIVATE_REF}: it may be private; set KAGGLE_API_TOKEN, or KAGGLE_USERNAME and KAGGLE_KEY (Kaggle said: Permission 'models.get' was denied).`,
@@ -127,7 +121,7 @@ describe("Kaggle credentials and refusals", () => {
   });
 
   it("says that a model's licence must be accepted first when Kaggle refuses its download for that reason, before any download", async () => {
-    setup = await startKaggleGateway({ models: MODELS, users: [USER] }, { KAGGLE_API_TOKEN: USER.token });
+    const setup = await startKaggleGateway({ models: MODELS, users: [USER] }, { KAGGLE_API_TOKEN: USER.token });
 
     const result = await pullModel(setup.gateway, GEMMA_REF);
 
@@ -144,7 +138,7 @@ describe("Kaggle credentials and refusals", () => {
 
 describe("Kaggle rate limits and failures", () => {
   it("waits out a 429's Retry-After within the retry budget, answers, and marks the registry DEGRADED", async () => {
-    setup = await startKaggleGateway({ models: MODELS });
+    const setup = await startKaggleGateway({ models: MODELS });
     setup.kaggle.failNext(isInstance, rateLimitedAnswer(1));
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: REF });
@@ -156,7 +150,7 @@ describe("Kaggle rate limits and failures", () => {
   });
 
   it("answers RATE_LIMITED with retryAfterSeconds when Retry-After is beyond the retry budget", async () => {
-    setup = await startKaggleGateway({ models: MODELS });
+    const setup = await startKaggleGateway({ models: MODELS });
     setup.kaggle.failNext(isInstance, rateLimitedAnswer(120));
     setup.kaggle.failNext((request) => request.rpc === "ListModels", rateLimitedAnswer(120));
 
@@ -178,7 +172,7 @@ describe("Kaggle rate limits and failures", () => {
   });
 
   it("retries a 5xx and a dropped connection with backoff and answers once Kaggle recovers", async () => {
-    setup = await startKaggleGateway({ models: MODELS });
+    const setup = await startKaggleGateway({ models: MODELS });
     setup.kaggle.failNext(isInstance, unavailableAnswer, droppedConnection);
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: REF });
@@ -189,7 +183,7 @@ describe("Kaggle rate limits and failures", () => {
   });
 
   it("answers REGISTRY_UNAVAILABLE after KAGGLE_MAX_RETRIES retries when Kaggle stays down", async () => {
-    setup = await startKaggleGateway({ models: MODELS }, { KAGGLE_MAX_RETRIES: "2" });
+    const setup = await startKaggleGateway({ models: MODELS }, { KAGGLE_MAX_RETRIES: "2" });
     setup.kaggle.failNext(isInstance, ...Array.from({ length: 5 }, () => unavailableAnswer));
 
     const { errors } = await setup.gateway.graphql(MODEL, { ref: REF });
@@ -203,7 +197,7 @@ describe("Kaggle rate limits and failures", () => {
   });
 
   it("answers REGISTRY_UNAVAILABLE for malformed JSON and for JSON that is not Kaggle's", async () => {
-    setup = await startKaggleGateway({ models: MODELS });
+    const setup = await startKaggleGateway({ models: MODELS });
     setup.kaggle.failNext(isInstance, { status: 200, body: '{"slug": "default", ' });
     const malformed = await setup.gateway.graphql(MODEL, { ref: REF });
     setup.kaggle.failNext(isInstance, { status: 200, body: '{"versionNumber": "three"}' });
@@ -218,7 +212,7 @@ describe("Kaggle rate limits and failures", () => {
   });
 
   it("treats a 200 whose JSON carries an error code as that error, as the Kaggle SDK does", async () => {
-    setup = await startKaggleGateway({ models: MODELS });
+    const setup = await startKaggleGateway({ models: MODELS });
     setup.kaggle.failNext(isInstance, { status: 200, body: JSON.stringify({ code: 404, message: "Not found" }) });
 
     const { errors } = await setup.gateway.graphql(MODEL, { ref: REF });

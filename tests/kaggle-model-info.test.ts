@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ModelManager } from "../src/registries/types.js";
 import { type FakeKaggleModel, unavailableAnswer } from "./helpers/fake-kaggle.js";
 import { type KaggleGateway, startKaggleGateway } from "./helpers/kaggle-gateway.js";
@@ -48,21 +48,15 @@ const MOBILENET: FakeKaggleModel = {
   ],
 };
 
-let setup: KaggleGateway | undefined;
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-});
-
-async function model(ref: string) {
-  return (setup as KaggleGateway).gateway.graphql<ModelData>(MODEL, { ref });
+async function model(setup: KaggleGateway, ref: string) {
+  return setup.gateway.graphql<ModelData>(MODEL, { ref });
 }
 
 describe("Kaggle model info", () => {
   it("describes an instance at its current version: overview, licence, tags, versions and files with sizes", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET] });
+    const setup = await startKaggleGateway({ models: [MOBILENET] });
 
-    const { data, errors } = await model("kaggle:google/mobilenet-v2/tfLite/100-224-classification");
+    const { data, errors } = await model(setup, "kaggle:google/mobilenet-v2/tfLite/100-224-classification");
 
     expect(errors).toBeUndefined();
     expect(data?.model).toEqual({
@@ -95,10 +89,10 @@ describe("Kaggle model info", () => {
   });
 
   it("pins a version with @ and lists its files across Kaggle's pages of files", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET] });
+    const setup = await startKaggleGateway({ models: [MOBILENET] });
 
-    const old = await model("kaggle:google/mobilenet-v2/tfLite/100-224-classification@1");
-    const saved = await model("kaggle:google/mobilenet-v2/tensorflow2/100-224-classification");
+    const old = await model(setup, "kaggle:google/mobilenet-v2/tfLite/100-224-classification@1");
+    const saved = await model(setup, "kaggle:google/mobilenet-v2/tensorflow2/100-224-classification");
 
     expect(old.data?.model).toMatchObject({ revision: "1", files: [{ path: "1.tflite", sizeBytes: 13 }] });
     expect(saved.data?.model?.files.map((f) => [f.path, f.sizeBytes])).toEqual(
@@ -113,11 +107,11 @@ describe("Kaggle model info", () => {
   });
 
   it("answers MODEL_NOT_FOUND for a missing model or instance, and REVISION_NOT_FOUND naming the versions there are", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET] });
+    const setup = await startKaggleGateway({ models: [MOBILENET] });
 
-    const noModel = await model("kaggle:google/nothing/tfLite/default");
-    const noInstance = await model("kaggle:google/mobilenet-v2/jax/100-224-classification");
-    const noVersion = await model("kaggle:google/mobilenet-v2/tfLite/100-224-classification@7");
+    const noModel = await model(setup, "kaggle:google/nothing/tfLite/default");
+    const noInstance = await model(setup, "kaggle:google/mobilenet-v2/jax/100-224-classification");
+    const noVersion = await model(setup, "kaggle:google/mobilenet-v2/tfLite/100-224-classification@7");
 
     expect(noModel.errors?.[0]).toMatchObject({
       message: "Model kaggle:google/nothing/tfLite/default was not found.",
@@ -137,9 +131,9 @@ describe("Kaggle model info", () => {
     ["google/mobilenet-v2/tfLite/default@latest", "the version after @ is a number"],
     ["google/../tfLite/default", "is not a Kaggle slug"],
   ])("refuses %s before calling Kaggle", async (id, rule) => {
-    setup = await startKaggleGateway({ models: [MOBILENET] });
+    const setup = await startKaggleGateway({ models: [MOBILENET] });
 
-    const { data, errors } = await model(`kaggle:${id}`);
+    const { data, errors } = await model(setup, `kaggle:${id}`);
 
     expect(data).toEqual({ model: null });
     expect(errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
@@ -148,32 +142,32 @@ describe("Kaggle model info", () => {
   });
 
   it("serves a stored copy without asking Kaggle while it is younger than KAGGLE_CACHE_TTL_SECONDS", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET] }, { KAGGLE_CACHE_TTL_SECONDS: "3600" });
+    const setup = await startKaggleGateway({ models: [MOBILENET] }, { KAGGLE_CACHE_TTL_SECONDS: "3600" });
 
-    const first = await model("kaggle:google/mobilenet-v2/tfLite/100-224-classification");
-    const second = await model("kaggle:google/mobilenet-v2/tfLite/100-224-classification");
+    const first = await model(setup, "kaggle:google/mobilenet-v2/tfLite/100-224-classification");
+    const second = await model(setup, "kaggle:google/mobilenet-v2/tfLite/100-224-classification");
 
     expect(second.data).toEqual(first.data);
     expect(setup.kaggle.calls("GetModelInstance")).toHaveLength(1);
   });
 
   it("serves the stored copy flagged stale when Kaggle stays unavailable", async () => {
-    setup = await startKaggleGateway(
+    const setup = await startKaggleGateway(
       { models: [MOBILENET] },
       { KAGGLE_CACHE_TTL_SECONDS: "0", KAGGLE_MAX_RETRIES: "1" },
     );
     const ref = "kaggle:google/mobilenet-v2/tfLite/100-224-classification";
-    const fresh = await model(ref);
+    const fresh = await model(setup, ref);
 
     setup.kaggle.failNext(() => true, ...Array.from({ length: 10 }, () => unavailableAnswer));
-    const stale = await model(ref);
+    const stale = await model(setup, ref);
 
     expect(stale.errors).toBeUndefined();
     expect(stale.data?.model).toEqual({ ...fresh.data?.model, stale: true });
   });
 
   it("lists files with the same requests as model info, made once when both run at once", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET] });
+    const setup = await startKaggleGateway({ models: [MOBILENET] });
     const kaggle = setup.gateway.app.services.registries.get("kaggle") as ModelManager;
     const ref = { registry: "kaggle", id: "google/mobilenet-v2/tfLite/100-224-classification", revision: null };
     const signal = AbortSignal.timeout(10_000);

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakeKaggleModel } from "./helpers/fake-kaggle.js";
-import { type KaggleGateway, startKaggleGateway } from "./helpers/kaggle-gateway.js";
+import { startKaggleGateway } from "./helpers/kaggle-gateway.js";
 import { pullToEnd } from "./helpers/pulls.js";
 
 const USER = { username: "ada", key: "0123456789abcdef", token: "KGAT_ada" };
@@ -33,15 +33,9 @@ const REF = "kaggle:google/mobilenet-v2/tfLite/100-224-classification";
 const FOLDER = "models--kaggle--google--mobilenet-v2--tfLite--100-224-classification";
 const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 
-let setup: KaggleGateway | undefined;
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-});
-
 describe("pulling from Kaggle", () => {
   it("pulls the current version through Kaggle's redirect to its storage, checks sizes and fills the cache, the token going to the API only", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET], users: [USER] }, { KAGGLE_API_TOKEN: USER.token });
+    const setup = await startKaggleGateway({ models: [MOBILENET], users: [USER] }, { KAGGLE_API_TOKEN: USER.token });
     const { kaggle, gateway } = setup;
 
     const pull = await pullToEnd(gateway, REF);
@@ -80,7 +74,7 @@ describe("pulling from Kaggle", () => {
   });
 
   it("sends KAGGLE_USERNAME and KAGGLE_KEY as basic credentials to the API and never to the storage host", async () => {
-    setup = await startKaggleGateway(
+    const setup = await startKaggleGateway(
       { models: [MOBILENET], users: [USER] },
       { KAGGLE_USERNAME: USER.username, KAGGLE_KEY: USER.key },
     );
@@ -100,7 +94,7 @@ describe("pulling from Kaggle", () => {
   });
 
   it("pulls a public model anonymously when REGISTRIES names kaggle without credentials", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET] });
+    const setup = await startKaggleGateway({ models: [MOBILENET] });
 
     const pull = await pullToEnd(setup.gateway, REF);
 
@@ -109,7 +103,7 @@ describe("pulling from Kaggle", () => {
   });
 
   it("resumes a download the storage dropped with a Range request, through Kaggle's redirect again", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET] });
+    const setup = await startKaggleGateway({ models: [MOBILENET] });
     setup.kaggle.storage.dropNextAfter(10_000);
 
     const pull = await pullToEnd(setup.gateway, REF, { files: ["1.tflite"] });
@@ -122,7 +116,7 @@ describe("pulling from Kaggle", () => {
   });
 
   it("checks the storage's own md5 (x-goog-hash): bytes damaged on the way fail INTEGRITY_ERROR, keeping nothing", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET] });
+    const setup = await startKaggleGateway({ models: [MOBILENET] });
     setup.kaggle.storage.corruptNext();
 
     const pull = await pullToEnd(setup.gateway, REF, { files: ["1.tflite"] });
@@ -134,7 +128,7 @@ describe("pulling from Kaggle", () => {
   });
 
   it("fails the pull with INTEGRITY_ERROR when the storage's bytes are not the size Kaggle lists, keeping nothing", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET] });
+    const setup = await startKaggleGateway({ models: [MOBILENET] });
     const listed = { files: [{ name: "1.tflite", size: WEIGHTS.length + 1 }], nextPageToken: "" };
     setup.kaggle.failNext((r) => r.rpc === "ListModelInstanceVersionFiles", {
       status: 200,

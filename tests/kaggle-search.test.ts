@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type FakeKaggleModel, unavailableAnswer } from "./helpers/fake-kaggle.js";
 import { type KaggleGateway, startKaggleGateway } from "./helpers/kaggle-gateway.js";
 import type { GraphQLResponse } from "./helpers/test-app.js";
@@ -75,26 +75,17 @@ const MANY: FakeKaggleModel[] = Array.from({ length: 6 }, (_, i) => ({
   ],
 }));
 
-let setup: KaggleGateway | undefined;
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-});
-
-async function search(variables: Record<string, unknown>): Promise<SearchData["searchModels"]> {
-  const response: GraphQLResponse<SearchData> = await (setup as KaggleGateway).gateway.graphql<SearchData>(
-    SEARCH,
-    variables,
-  );
+async function search(setup: KaggleGateway, variables: Record<string, unknown>): Promise<SearchData["searchModels"]> {
+  const response: GraphQLResponse<SearchData> = await setup.gateway.graphql<SearchData>(SEARCH, variables);
   expect(response.errors).toBeUndefined();
   return response.data?.searchModels as SearchData["searchModels"];
 }
 
-async function pageThrough(variables: Record<string, unknown>) {
+async function pageThrough(setup: KaggleGateway, variables: Record<string, unknown>) {
   const pages: SearchData["searchModels"][] = [];
   let after: string | null = null;
   for (let page = 0; page < 20; page++) {
-    const result = await search({ ...variables, after });
+    const result = await search(setup, { ...variables, after });
     pages.push(result);
     after = result.pageInfo.endCursor;
     if (!result.pageInfo.hasNextPage) break;
@@ -106,9 +97,9 @@ const refsOf = (pages: SearchData["searchModels"][]) => pages.flatMap((page) => 
 
 describe("Kaggle search", () => {
   it("calls ListModels as the Kaggle SDK does and answers one result per model instance", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET, GEMMA] });
+    const setup = await startKaggleGateway({ models: [MOBILENET, GEMMA] });
 
-    const result = await search({ query: "mobilenet", filter: { author: "google" }, sort: "LIKES", first: 5 });
+    const result = await search(setup, { query: "mobilenet", filter: { author: "google" }, sort: "LIKES", first: 5 });
 
     const [request] = setup.kaggle.calls("ListModels");
     expect(request).toMatchObject({ method: "POST", path: "/v1/models.ModelApiService/ListModels" });
@@ -145,10 +136,10 @@ describe("Kaggle search", () => {
   });
 
   it("follows Kaggle's page tokens with pages of the size asked for, without duplicates or gaps", async () => {
-    setup = await startKaggleGateway({ models: MANY });
+    const setup = await startKaggleGateway({ models: MANY });
 
-    const pages = await pageThrough({ first: 5 });
-    const whole = await pageThrough({ first: 100 });
+    const pages = await pageThrough(setup, { first: 5 });
+    const whole = await pageThrough(setup, { first: 100 });
 
     expect(pages.map((page) => page.edges.length)).toEqual([5, 5, 2]);
     expect(refsOf(pages)).toEqual(refsOf(whole));
@@ -163,11 +154,11 @@ describe("Kaggle search", () => {
   });
 
   it("asks Kaggle for the order of each sort it has, and sorts pages by name itself", async () => {
-    setup = await startKaggleGateway({ models: MANY });
+    const setup = await startKaggleGateway({ models: MANY });
     const orders: Record<string, string> = {};
     for (const sort of ["RELEVANCE", "DOWNLOADS", "LIKES", "UPDATED", "NAME"]) {
       const before = setup.kaggle.calls("ListModels").length;
-      const result = await search({ sort, first: 12 });
+      const result = await search(setup, { sort, first: 12 });
       orders[sort] = String(setup.kaggle.calls("ListModels")[before]?.body.sortBy);
       if (sort === "NAME") {
         const names = result.edges.map((e) => e.node.name);
@@ -189,9 +180,9 @@ describe("Kaggle search", () => {
   });
 
   it("filters instances by format, framework (library), task, tags and size, which ListModels cannot", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET, GEMMA, ...MANY] });
+    const setup = await startKaggleGateway({ models: [MOBILENET, GEMMA, ...MANY] });
     const refs = async (filter: Record<string, unknown>) =>
-      (await search({ filter, first: 50 })).edges.map((e) => e.node.ref);
+      (await search(setup, { filter, first: 50 })).edges.map((e) => e.node.ref);
 
     expect(await refs({ format: "GGUF" })).toEqual(["kaggle:google/gemma/gguf/2b-q4"]);
     expect(await refs({ library: "pytorch" })).toEqual(["kaggle:google/gemma/pyTorch/2b"]);
@@ -205,9 +196,9 @@ describe("Kaggle search", () => {
   });
 
   it("asks GetModel for the instances of models that the list answers without them", async () => {
-    setup = await startKaggleGateway({ models: [MOBILENET, GEMMA], listWithoutInstances: true });
+    const setup = await startKaggleGateway({ models: [MOBILENET, GEMMA], listWithoutInstances: true });
 
-    const result = await search({ first: 10 });
+    const result = await search(setup, { first: 10 });
 
     expect(result.edges).toHaveLength(5);
     expect(setup.kaggle.calls("GetModel").map((call) => call.body)).toEqual([
@@ -217,10 +208,10 @@ describe("Kaggle search", () => {
   });
 
   it("leaves Kaggle as a failure entry of a federated search while the local folder answers, when Kaggle is down", async () => {
-    setup = await startKaggleGateway({ models: MANY }, { REGISTRIES: "local,kaggle", KAGGLE_MAX_RETRIES: "1" });
+    const setup = await startKaggleGateway({ models: MANY }, { REGISTRIES: "local,kaggle", KAGGLE_MAX_RETRIES: "1" });
     setup.kaggle.failNext(() => true, ...Array.from({ length: 10 }, () => unavailableAnswer));
 
-    const result = await search({ first: 10 });
+    const result = await search(setup, { first: 10 });
 
     expect(result.edges.length).toBeGreaterThan(0);
     expect(result.edges.every((e) => e.node.ref.startsWith("local:"))).toBe(true);

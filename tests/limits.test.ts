@@ -1,12 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./helpers/test-app.js";
-
-let gateway: TestApp;
-afterEach(() => gateway?.close());
 
 const LIMITS = { MAX_DEPTH: "3", MAX_ALIASES: "3", MAX_DIRECTIVES: "3", MAX_TOKENS: "300", MAX_COST: "20" };
 
-async function refusal(query: string) {
+async function refusal(gateway: TestApp, query: string) {
   const response = await gateway.graphql(query);
   return {
     status: response.status,
@@ -34,16 +31,16 @@ describe("query limits", () => {
       /cost limit of 20/i,
     ],
   ])("refuses a query over the %s limit with QUERY_LIMIT_EXCEEDED", async (limit, query, message) => {
-    gateway = await startTestApp({ env: LIMITS });
+    const gateway = await startTestApp({ env: LIMITS });
 
-    const { status, errors } = await refusal(query);
+    const { status, errors } = await refusal(gateway, query);
 
     expect(status).toBe(400);
     expect(errors).toContainEqual({ code: "QUERY_LIMIT_EXCEEDED", limit, message: expect.stringMatching(message) });
   });
 
   it("lets GraphiQL's introspection through whatever the depth limit", async () => {
-    gateway = await startTestApp({ env: LIMITS });
+    const gateway = await startTestApp({ env: LIMITS });
     const { getIntrospectionQuery } = await import("graphql");
 
     const response = await gateway.graphql(getIntrospectionQuery());
@@ -52,7 +49,7 @@ describe("query limits", () => {
   });
 
   it("turns introspection off with GRAPHIQL=false", async () => {
-    gateway = await startTestApp({ env: { GRAPHIQL: "false" } });
+    const gateway = await startTestApp({ env: { GRAPHIQL: "false" } });
 
     const response = await gateway.graphql("{ __schema { queryType { name } } }");
 
@@ -60,7 +57,7 @@ describe("query limits", () => {
   });
 
   it("hides field suggestions outside development", async () => {
-    gateway = await startTestApp();
+    const gateway = await startTestApp();
 
     const response = await gateway.graphql("{ registries { nam } }");
 
@@ -73,7 +70,7 @@ describe("body size", () => {
   const big = JSON.stringify({ query: `{ registries { name } } # ${"x".repeat(4096)}` });
 
   it("refuses a body whose Content-Length is over MAX_BODY_BYTES", async () => {
-    gateway = await startTestApp({ env: { MAX_BODY_BYTES: "2048" } });
+    const gateway = await startTestApp({ http: true, env: { MAX_BODY_BYTES: "2048" } });
 
     const response = await fetch(`${gateway.url}/graphql`, {
       method: "POST",
@@ -86,7 +83,7 @@ describe("body size", () => {
   });
 
   it("refuses a streamed body without Content-Length once it passes MAX_BODY_BYTES", async () => {
-    gateway = await startTestApp({ env: { MAX_BODY_BYTES: "2048" } });
+    const gateway = await startTestApp({ http: true, env: { MAX_BODY_BYTES: "2048" } });
     const chunks = [big.slice(0, 1500), big.slice(1500)];
     const body = new ReadableStream({
       pull(controller) {
@@ -108,7 +105,7 @@ describe("body size", () => {
   });
 
   it("honours a MAX_BODY_BYTES above the HTTP library's own 25 MB default", async () => {
-    gateway = await startTestApp({ env: { MAX_BODY_BYTES: String(40 * 1024 * 1024) } });
+    const gateway = await startTestApp({ http: true, env: { MAX_BODY_BYTES: String(40 * 1024 * 1024) } });
     const padded = JSON.stringify({ query: `{ registries { name } } #${"x".repeat(26 * 1024 * 1024)}` });
 
     const response = await fetch(`${gateway.url}/graphql`, {

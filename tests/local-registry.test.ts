@@ -2,16 +2,16 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../src/logger.js";
 import { buildOnnxModel } from "../src/onnx/build-model.js";
 import { startTestApp, type TestApp } from "./helpers/test-app.js";
 
+// Started in beforeEach, the gateway closes itself when each test ends.
 let gateway: TestApp;
 beforeEach(async () => {
   gateway = await startTestApp();
 });
-afterEach(() => gateway.close());
 
 const MODEL = `query Model($ref: String!) {
   model(ref: $ref) {

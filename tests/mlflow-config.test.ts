@@ -1,23 +1,13 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { FakeMlflow } from "./helpers/fake-mlflow.js";
 import { IRIS } from "./helpers/mlflow-fixtures.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
+import { startTestApp } from "./helpers/test-app.js";
 
 const MODEL = `query Model($ref: String!) { model(ref: $ref) { ref revision format } }`;
-
-let mlflow: FakeMlflow | undefined;
-let gateway: TestApp | undefined;
-let folder: string | undefined;
-afterEach(async () => {
-  await gateway?.close();
-  await mlflow?.close();
-  if (folder) await rm(folder, { recursive: true, force: true });
-  mlflow = gateway = folder = undefined;
-});
 
 describe("MLflow registry configuration", () => {
   it("has a built-in mlflow instance only when MLFLOW_TRACKING_URI names an http(s) server", () => {
@@ -47,8 +37,8 @@ describe("MLflow registry configuration", () => {
   });
 
   it("serves a second MLflow server declared in REGISTRIES_FILE, with the token from the variable it names", async () => {
-    mlflow = await FakeMlflow.start({ models: [IRIS], token: "team-token" });
-    folder = await mkdtemp(join(tmpdir(), "mlflow-registries-"));
+    const mlflow = await FakeMlflow.start({ models: [IRIS], token: "team-token" });
+    const folder = await mkdtemp(join(tmpdir(), "mlflow-registries-"));
     const file = join(folder, "registries.yaml");
     await writeFile(
       file,
@@ -60,8 +50,9 @@ describe("MLflow registry configuration", () => {
     settings: { cacheTtlSeconds: 0, retryBackoffMs: 5 }
 `,
     );
-    gateway = await startTestApp({
+    const gateway = await startTestApp({
       env: { REGISTRIES_FILE: file, REGISTRIES: "local,team-mlflow", TEAM_MLFLOW_TOKEN: "team-token" },
+      onClose: () => rm(folder, { recursive: true, force: true }),
     });
 
     const { data, errors } = await gateway.graphql(MODEL, { ref: "team-mlflow:Iris%20Classifier@champion" });

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type FakeAnswer, mlflowError } from "./helpers/fake-mlflow.js";
 import { IRIS } from "./helpers/mlflow-fixtures.js";
-import { type MlflowGateway, startMlflowGateway } from "./helpers/mlflow-gateway.js";
+import { startMlflowGateway } from "./helpers/mlflow-gateway.js";
 
 const MODEL = `query Model($ref: String!) { model(ref: $ref) { ref revision stale } }`;
 const SEARCH = `{ searchModels(first: 5) { edges { node { ref } } failures { registry code message retryAfterSeconds } } }`;
@@ -13,15 +13,9 @@ const tooManyRequests = (seconds: number): FakeAnswer => ({
   headers: { "content-type": "application/json", "retry-after": String(seconds) },
 });
 
-let setup: MlflowGateway | undefined;
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-});
-
 describe("MLflow errors and credentials", () => {
   it("sends MLFLOW_TRACKING_TOKEN as a bearer token on every call, downloads included", async () => {
-    setup = await startMlflowGateway(
+    const setup = await startMlflowGateway(
       { models: [IRIS], token: "mlflow-token-1" },
       { MLFLOW_TRACKING_TOKEN: "mlflow-token-1" },
     );
@@ -36,7 +30,7 @@ describe("MLflow errors and credentials", () => {
 
   it("sends MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD as basic auth", async () => {
     const basic = { username: "ana", password: "s3cret:pass" };
-    setup = await startMlflowGateway(
+    const setup = await startMlflowGateway(
       { models: [IRIS], basic },
       { MLFLOW_TRACKING_USERNAME: basic.username, MLFLOW_TRACKING_PASSWORD: basic.password },
     );
@@ -50,7 +44,7 @@ describe("MLflow errors and credentials", () => {
   });
 
   it("answers AUTHENTICATION_REQUIRED naming MLFLOW_TRACKING_TOKEN when the server wants credentials", async () => {
-    setup = await startMlflowGateway({ models: [IRIS], token: "mlflow-token-1" });
+    const setup = await startMlflowGateway({ models: [IRIS], token: "mlflow-token-1" });
 
     const model = await setup.gateway.graphql(MODEL, REF);
     const search = await setup.gateway.graphql<{ searchModels: { failures: unknown[] } }>(SEARCH);
@@ -71,7 +65,10 @@ describe("MLflow errors and credentials", () => {
   });
 
   it("says the configured token was refused, without echoing it", async () => {
-    setup = await startMlflowGateway({ models: [IRIS], token: "right" }, { MLFLOW_TRACKING_TOKEN: "wrong-token" });
+    const setup = await startMlflowGateway(
+      { models: [IRIS], token: "right" },
+      { MLFLOW_TRACKING_TOKEN: "wrong-token" },
+    );
 
     const model = await setup.gateway.graphql(MODEL, REF);
 
@@ -83,7 +80,7 @@ describe("MLflow errors and credentials", () => {
   });
 
   it("answers ACCESS_DENIED when the user has no permission on the model", async () => {
-    setup = await startMlflowGateway({ models: [IRIS], forbidden: ["Iris Classifier"] });
+    const setup = await startMlflowGateway({ models: [IRIS], forbidden: ["Iris Classifier"] });
 
     const model = await setup.gateway.graphql(MODEL, REF);
 
@@ -94,7 +91,7 @@ describe("MLflow errors and credentials", () => {
   });
 
   it("answers RATE_LIMITED with MLflow's Retry-After when it is longer than the retry budget", async () => {
-    setup = await startMlflowGateway({ models: [IRIS] });
+    const setup = await startMlflowGateway({ models: [IRIS] });
     setup.mlflow.failNext(() => true, tooManyRequests(120), tooManyRequests(120));
 
     const model = await setup.gateway.graphql(MODEL, REF);
@@ -113,7 +110,7 @@ describe("MLflow errors and credentials", () => {
   });
 
   it("waits out a short Retry-After and retries 5xx answers, then answers", async () => {
-    setup = await startMlflowGateway({ models: [IRIS] });
+    const setup = await startMlflowGateway({ models: [IRIS] });
     setup.mlflow.failNext(
       isModelGet,
       tooManyRequests(1),
@@ -129,7 +126,7 @@ describe("MLflow errors and credentials", () => {
   });
 
   it("answers REGISTRY_UNAVAILABLE after its retries when the server keeps failing, or answers malformed JSON", async () => {
-    setup = await startMlflowGateway({ models: [IRIS] }, { MLFLOW_MAX_RETRIES: "2" });
+    const setup = await startMlflowGateway({ models: [IRIS] }, { MLFLOW_MAX_RETRIES: "2" });
     const internal = mlflowError(500, "INTERNAL_ERROR", "database is locked");
     setup.mlflow.failNext(isModelGet, internal, internal, internal);
 
@@ -152,7 +149,10 @@ describe("MLflow errors and credentials", () => {
   });
 
   it("serves the stored copy with stale: true when the server cannot be reached", async () => {
-    setup = await startMlflowGateway({ models: [IRIS] }, { MLFLOW_CACHE_TTL_SECONDS: "0", MLFLOW_MAX_RETRIES: "0" });
+    const setup = await startMlflowGateway(
+      { models: [IRIS] },
+      { MLFLOW_CACHE_TTL_SECONDS: "0", MLFLOW_MAX_RETRIES: "0" },
+    );
     const fresh = await setup.gateway.graphql(MODEL, REF);
     const down = mlflowError(503, "TEMPORARILY_UNAVAILABLE", "maintenance");
     setup.mlflow.failNext(() => true, down, down);
@@ -165,7 +165,7 @@ describe("MLflow errors and credentials", () => {
   });
 
   it("serves model info from the database for MLFLOW_CACHE_TTL_SECONDS without asking the server", async () => {
-    setup = await startMlflowGateway({ models: [IRIS] }, { MLFLOW_CACHE_TTL_SECONDS: "600" });
+    const setup = await startMlflowGateway({ models: [IRIS] }, { MLFLOW_CACHE_TTL_SECONDS: "600" });
     await setup.gateway.graphql(MODEL, REF);
     const asked = setup.mlflow.requests.length;
 

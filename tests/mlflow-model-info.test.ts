@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mlflowError } from "./helpers/fake-mlflow.js";
 import { onnxMlmodel, runIdOf, tensorSpec } from "./helpers/fake-mlflow-models.js";
 import { FRAUD, IRIS, IRIS_ONNX, onnxVersionFiles } from "./helpers/mlflow-fixtures.js";
-import { type MlflowGateway, startMlflowGateway } from "./helpers/mlflow-gateway.js";
+import { startMlflowGateway } from "./helpers/mlflow-gateway.js";
 
 const MODEL = `query Model($ref: String!) {
   model(ref: $ref) {
@@ -17,12 +17,6 @@ const MODEL = `query Model($ref: String!) {
 
 const REVISION = `query Model($ref: String!) { model(ref: $ref) { ref revision registration { status source } files { path } } }`;
 
-let setup: MlflowGateway | undefined;
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-});
-
 const filesOf = (name: string, version: number) =>
   Object.entries(onnxVersionFiles(name, version))
     .map(([path, content]) => ({ path, sizeBytes: Buffer.byteLength(content), sha256: null }))
@@ -30,7 +24,7 @@ const filesOf = (name: string, version: number) =>
 
 describe("MLflow model info", () => {
   it("describes a version by its registered model, its registration and its MLmodel signature, before any download", async () => {
-    setup = await startMlflowGateway({ models: [IRIS] });
+    const setup = await startMlflowGateway({ models: [IRIS] });
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: "mlflow:Iris%20Classifier@2" });
 
@@ -71,7 +65,7 @@ describe("MLflow model info", () => {
   });
 
   it("resolves no revision to the highest version, an alias to its version, and answers REVISION_NOT_FOUND naming what there is", async () => {
-    setup = await startMlflowGateway({ models: [IRIS] });
+    const setup = await startMlflowGateway({ models: [IRIS] });
 
     const latest = await setup.gateway.graphql(REVISION, { ref: "mlflow:Iris%20Classifier" });
     const champion = await setup.gateway.graphql(REVISION, { ref: "mlflow:Iris%20Classifier@champion" });
@@ -92,7 +86,7 @@ describe("MLflow model info", () => {
   });
 
   it("finds the artifacts of a runs:/ source through runs/get, and of a models:/ source through get-download-uri", async () => {
-    setup = await startMlflowGateway({ models: [IRIS] });
+    const setup = await startMlflowGateway({ models: [IRIS] });
     const run1 = runIdOf("Iris Classifier", 1);
     const run3 = runIdOf("Iris Classifier", 3);
 
@@ -123,7 +117,7 @@ describe("MLflow model info", () => {
   });
 
   it("describes a version still registering, and one whose artifacts are in S3 or outside the proxy, without failing", async () => {
-    setup = await startMlflowGateway({ models: [FRAUD] });
+    const setup = await startMlflowGateway({ models: [FRAUD] });
 
     const pending = await setup.gateway.graphql(MODEL, { ref: "mlflow:fraud-detector@2" });
     const inS3 = await setup.gateway.graphql(MODEL, { ref: "mlflow:fraud-detector@1" });
@@ -163,7 +157,7 @@ describe("MLflow model info", () => {
     });
     const pytorch =
       "flavors:\n  pytorch:\n    model_data: data\n    pytorch_version: 2.4.1\n  python_function:\n    loader_module: mlflow.pytorch\n";
-    setup = await startMlflowGateway({
+    const setup = await startMlflowGateway({
       models: [
         { name: "tabular", versions: [{ version: 1, files: { MLmodel: columns, "model.onnx": IRIS_ONNX } }] },
         { name: "torch", versions: [{ version: 1, files: { MLmodel: pytorch, "data/model.pth": "weights" } }] },
@@ -178,7 +172,7 @@ describe("MLflow model info", () => {
   });
 
   it("answers MODEL_NOT_FOUND for an unknown model, and BAD_USER_INPUT for a name MLflow refuses", async () => {
-    setup = await startMlflowGateway({ models: [IRIS] });
+    const setup = await startMlflowGateway({ models: [IRIS] });
     setup.mlflow.failNext(
       (r) => r.query.get("name") === "bad*name",
       mlflowError(400, "INVALID_PARAMETER_VALUE", "Invalid model name: 'bad*name'"),

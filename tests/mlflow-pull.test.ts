@@ -1,27 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seededWeights } from "../src/onnx/build-model.js";
 import { runIdOf } from "./helpers/fake-mlflow-models.js";
 import { sha256 } from "./helpers/fake-pull-registry.js";
 import { FRAUD, IRIS, IRIS_ONNX } from "./helpers/mlflow-fixtures.js";
-import { type MlflowGateway, startMlflowGateway } from "./helpers/mlflow-gateway.js";
+import { startMlflowGateway } from "./helpers/mlflow-gateway.js";
 import { pullModel, pullToEnd } from "./helpers/pulls.js";
 import { runOk } from "./helpers/run-inference.js";
 
 const TOKEN = { MLFLOW_TRACKING_TOKEN: "mlflow-token-1" };
 const DOWNLOADS = "/api/2.0/mlflow-artifacts/artifacts/";
 
-let setup: MlflowGateway | undefined;
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-});
-
 describe("pulling from an MLflow registry", () => {
   it("pulls mlflow:<name>@champion through the artifact proxy with the token, verifies it and fills the cache", async () => {
-    setup = await startMlflowGateway({ models: [IRIS], token: "mlflow-token-1" }, TOKEN);
+    const setup = await startMlflowGateway({ models: [IRIS], token: "mlflow-token-1" }, TOKEN);
 
     const pull = await pullToEnd(setup.gateway, "mlflow:Iris%20Classifier@champion", {
       files: ["MLmodel", "*.onnx"],
@@ -46,7 +40,7 @@ describe("pulling from an MLflow registry", () => {
   });
 
   it("follows a proxy's redirect of downloads to a storage host without sending it the token", async () => {
-    setup = await startMlflowGateway({ models: [IRIS], token: "mlflow-token-1", redirectDownloads: true }, TOKEN);
+    const setup = await startMlflowGateway({ models: [IRIS], token: "mlflow-token-1", redirectDownloads: true }, TOKEN);
 
     const pull = await pullToEnd(setup.gateway, "mlflow:Iris%20Classifier@2");
 
@@ -61,7 +55,7 @@ describe("pulling from an MLflow registry", () => {
   });
 
   it("refuses a version still registering with MODEL_NOT_READY, and one in S3 with ARTIFACTS_UNREACHABLE", async () => {
-    setup = await startMlflowGateway({ models: [FRAUD] });
+    const setup = await startMlflowGateway({ models: [FRAUD] });
 
     const pending = await pullModel(setup.gateway, "mlflow:fraud-detector@2");
     const inS3 = await pullModel(setup.gateway, "mlflow:fraud-detector@1");
@@ -81,7 +75,7 @@ describe("pulling from an MLflow registry", () => {
   });
 
   it("runs the MLflow ONNX model with the same outputs as a direct onnxruntime-node run", async () => {
-    setup = await startMlflowGateway({ models: [IRIS] });
+    const setup = await startMlflowGateway({ models: [IRIS] });
     const features = seededWeights(2 * 4, 11);
     const direct = await ort.InferenceSession.create(IRIS_ONNX);
     const expected = (await direct.run({ x: new ort.Tensor("float32", features, [2, 4]) })).probabilities as ort.Tensor;
@@ -105,7 +99,7 @@ describe("pulling from an MLflow registry", () => {
   });
 
   it("holds a version to the sha256 its first pull computed: bytes changed under it fail INTEGRITY_ERROR", async () => {
-    setup = await startMlflowGateway({ models: [IRIS], token: "mlflow-token-1" }, TOKEN);
+    const setup = await startMlflowGateway({ models: [IRIS], token: "mlflow-token-1" }, TOKEN);
     const first = await pullToEnd(setup.gateway, "mlflow:Iris%20Classifier@2", { files: ["*.onnx"] });
 
     // Same name, same version, same size: one byte differs.

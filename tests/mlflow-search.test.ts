@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeMlflow, type FakeMlflowModel } from "./helpers/fake-mlflow.js";
 import { IRIS, onnxVersionFiles } from "./helpers/mlflow-fixtures.js";
 import { type MlflowGateway, startMlflowGateway } from "./helpers/mlflow-gateway.js";
-import { type GraphQLResponse, startTestApp, type TestApp } from "./helpers/test-app.js";
+import { type GraphQLResponse, startTestApp } from "./helpers/test-app.js";
 
 const SEARCH = `query Search($query: String, $registries: [String!], $filter: ModelFilter, $sort: ModelSort, $first: Int, $after: String) {
   searchModels(query: $query, registries: $registries, filter: $filter, sort: $sort, first: $first, after: $after) {
@@ -38,31 +38,20 @@ const MODELS: FakeMlflowModel[] = Array.from({ length: 12 }, (_, i) => {
 });
 const PROMPT: FakeMlflowModel = { name: "churn-prompt", tags: { "mlflow.prompt.is_prompt": "true" } };
 
-let setup: MlflowGateway | undefined;
-let local: TestApp | undefined;
-afterEach(async () => {
-  await setup?.close();
-  await local?.close();
-  setup = local = undefined;
-});
-
-async function search(variables: Record<string, unknown>): Promise<SearchResult> {
-  const response: GraphQLResponse<{ searchModels: SearchResult }> = await (setup as MlflowGateway).gateway.graphql(
-    SEARCH,
-    variables,
-  );
+async function search(setup: MlflowGateway, variables: Record<string, unknown>): Promise<SearchResult> {
+  const response: GraphQLResponse<{ searchModels: SearchResult }> = await setup.gateway.graphql(SEARCH, variables);
   expect(response.errors).toBeUndefined();
   return response.data?.searchModels as SearchResult;
 }
 
 describe("MLflow search", () => {
   it("follows MLflow's next_page_token page by page, with no duplicates and no gaps", async () => {
-    setup = await startMlflowGateway({ models: [...MODELS, PROMPT] });
+    const setup = await startMlflowGateway({ models: [...MODELS, PROMPT] });
 
     const refs: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page++) {
-      const result = await search({ query: "churn", first: 5, after });
+      const result = await search(setup, { query: "churn", first: 5, after });
       refs.push(...result.edges.map((edge) => edge.node.ref));
       after = result.pageInfo.endCursor;
       if (!result.pageInfo.hasNextPage) break;
@@ -78,9 +67,9 @@ describe("MLflow search", () => {
   });
 
   it("maps a registered model with its latest version's facts, and its format from that version's MLmodel", async () => {
-    setup = await startMlflowGateway({ models: [IRIS, ...MODELS.slice(0, 2)] });
+    const setup = await startMlflowGateway({ models: [IRIS, ...MODELS.slice(0, 2)] });
 
-    const result = await search({ query: "iris classifier" });
+    const result = await search(setup, { query: "iris classifier" });
 
     expect(result.edges.map((edge) => edge.node)).toEqual([
       {
@@ -101,11 +90,11 @@ describe("MLflow search", () => {
   });
 
   it("sorts by name and by update time on the server, and filters by task on the server and by format here", async () => {
-    setup = await startMlflowGateway({ models: MODELS });
+    const setup = await startMlflowGateway({ models: MODELS });
 
-    const byName = await search({ sort: "NAME", first: 3 });
-    const byUpdate = await search({ sort: "UPDATED", first: 3 });
-    const onnxRegression = await search({ filter: { task: "tabular-regression", format: "ONNX" } });
+    const byName = await search(setup, { sort: "NAME", first: 3 });
+    const byUpdate = await search(setup, { sort: "UPDATED", first: 3 });
+    const onnxRegression = await search(setup, { filter: { task: "tabular-regression", format: "ONNX" } });
 
     expect(byName.edges.map((e) => e.node.name)).toEqual(["churn-model-00", "churn-model-01", "churn-model-02"]);
     expect(byUpdate.edges.map((e) => e.node.updatedAt)).toEqual([
@@ -127,9 +116,9 @@ describe("MLflow search", () => {
   });
 
   it("leaves MLflow prompts out of the results", async () => {
-    setup = await startMlflowGateway({ models: [MODELS[0] as FakeMlflowModel, PROMPT] });
+    const setup = await startMlflowGateway({ models: [MODELS[0] as FakeMlflowModel, PROMPT] });
 
-    const result = await search({ query: "churn" });
+    const result = await search(setup, { query: "churn" });
 
     expect(result.edges.map((e) => e.node.ref)).toEqual(["mlflow:churn-model-00"]);
   });
@@ -137,7 +126,7 @@ describe("MLflow search", () => {
   it("turns an MLflow server that is down into a failure entry while the local folder still answers", async () => {
     const down = await FakeMlflow.start({ models: MODELS });
     await down.close();
-    local = await startTestApp({ env: { REGISTRIES: "local,mlflow", MLFLOW_TRACKING_URI: down.url } });
+    const local = await startTestApp({ env: { REGISTRIES: "local,mlflow", MLFLOW_TRACKING_URI: down.url } });
 
     const { data, errors } = await local.graphql<{ searchModels: SearchResult }>(SEARCH, { first: 50 });
 

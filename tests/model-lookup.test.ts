@@ -1,11 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RegistryUnavailable } from "../src/domain/errors.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakeRegistry, fakeModel, fakeModels } from "./helpers/fake-registry.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
-
-let gateway: TestApp;
-afterEach(() => gateway?.close());
+import { startTestApp } from "./helpers/test-app.js";
 
 const MODELS = `query Models($refs: [String!]!) {
   models(refs: $refs) { ref name revision files { path } stale }
@@ -24,7 +21,7 @@ describe("model lookups", () => {
   it("batches 50 references into one call per registry, deduplicated", async () => {
     const alpha = new FakeRegistry("alpha", fakeModels("alpha", 30));
     const beta = new FakeRegistry("beta", fakeModels("beta", 50));
-    gateway = await startTestApp({ registries: new RegistrySet([alpha, beta]) });
+    const gateway = await startTestApp({ registries: new RegistrySet([alpha, beta]) });
     const refs = Array.from({ length: 50 }, (_, i) =>
       i % 2 === 0
         ? `alpha:alpha-model-${String(i % 20).padStart(3, "0")}`
@@ -43,7 +40,7 @@ describe("model lookups", () => {
 
   it("loads search results' details in one batch per registry", async () => {
     const alpha = new FakeRegistry("alpha", fakeModels("alpha", 12));
-    gateway = await startTestApp({ registries: new RegistrySet([alpha]) });
+    const gateway = await startTestApp({ registries: new RegistrySet([alpha]) });
 
     const { data } = await gateway.graphql<{ searchModels: { edges: Array<{ node: { revision: string } }> } }>(
       "{ searchModels(first: 12) { edges { node { revision files { path } } } } }",
@@ -56,7 +53,10 @@ describe("model lookups", () => {
   it("reads the pull history of many models with the same few statements as of a few", async () => {
     const alpha = new FakeRegistry("alpha", fakeModels("alpha", 30));
     const statements: string[] = [];
-    gateway = await startTestApp({ registries: new RegistrySet([alpha]), onQuery: (sql) => statements.push(sql) });
+    const gateway = await startTestApp({
+      registries: new RegistrySet([alpha]),
+      onQuery: (sql) => statements.push(sql),
+    });
     for (const model of alpha.models) {
       await gateway.app.services.db.pull.create({
         data: {
@@ -90,7 +90,9 @@ describe("model lookups", () => {
   });
 
   it("answers MODEL_NOT_FOUND for an unknown model and null in its place", async () => {
-    gateway = await startTestApp({ registries: new RegistrySet([new FakeRegistry("alpha", fakeModels("alpha", 1))]) });
+    const gateway = await startTestApp({
+      registries: new RegistrySet([new FakeRegistry("alpha", fakeModels("alpha", 1))]),
+    });
 
     const one = await gateway.graphql(MODEL, { ref: "alpha:nope" });
     const many = await gateway.graphql<{ models: Array<ModelData | null> }>(MODELS, {
@@ -109,7 +111,7 @@ describe("model lookups", () => {
 
   it("serves the stored copy, flagged stale, when the registry becomes unreachable", async () => {
     const alpha = new FakeRegistry("alpha", [fakeModel("alpha", 7)]);
-    gateway = await startTestApp({ registries: new RegistrySet([alpha]) });
+    const gateway = await startTestApp({ registries: new RegistrySet([alpha]) });
     const fresh = await gateway.graphql<{ model: ModelData & { fetchedAt: string } }>(MODEL, {
       ref: "alpha:alpha-model-007",
     });
@@ -129,7 +131,7 @@ describe("model lookups", () => {
 
   it("keeps one stored row per registry, id and revision, updated on every read", async () => {
     const alpha = new FakeRegistry("alpha", [fakeModel("alpha", 1)]);
-    gateway = await startTestApp({ registries: new RegistrySet([alpha]) });
+    const gateway = await startTestApp({ registries: new RegistrySet([alpha]) });
 
     await gateway.graphql(MODEL, { ref: "alpha:alpha-model-001" });
     alpha.models[0] = fakeModel("alpha", 1, {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakeModelScopeRepo, ModelScopeRequest, ScriptedAnswer } from "./helpers/fake-modelscope.js";
 import { type ModelScopeGateway, startModelScopeGateway } from "./helpers/modelscope-gateway.js";
 
@@ -11,16 +11,13 @@ const REPOS: FakeModelScopeRepo[] = [
 ];
 const TOKENS = ["ms-granted", "ms-other"];
 
-let setup: ModelScopeGateway;
-afterEach(() => setup?.close());
-
 interface Failure {
   code: unknown;
   message: string;
   extensions: Record<string, unknown>;
 }
 
-async function failureOf(ref: string): Promise<Failure> {
+async function failureOf(setup: ModelScopeGateway, ref: string): Promise<Failure> {
   const { errors } = await setup.gateway.graphql(MODEL, { ref });
   const error = errors?.[0];
   if (!error) throw new Error(`expected ${ref} to fail`);
@@ -35,25 +32,25 @@ const envelopeError = (status: number, code: number, message: string): ScriptedA
 
 describe("ModelScope errors keep their meaning", () => {
   it("answers MODEL_NOT_FOUND for a model ModelScope does not have", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS });
+    const setup = await startModelScopeGateway({ repos: REPOS });
 
-    expect(await failureOf("modelscope:acme/nothing")).toMatchObject({
+    expect(await failureOf(setup, "modelscope:acme/nothing")).toMatchObject({
       code: "MODEL_NOT_FOUND",
       message: "Model modelscope:acme/nothing was not found.",
     });
   });
 
   it("reads MODEL_NOT_FOUND from an envelope that says so under HTTP 200", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS });
+    const setup = await startModelScopeGateway({ repos: REPOS });
     setup.modelscope.failNext(toModel, envelopeError(200, 404, "模型不存在"));
 
-    expect((await failureOf("modelscope:acme/vision")).code).toBe("MODEL_NOT_FOUND");
+    expect((await failureOf(setup, "modelscope:acme/vision")).code).toBe("MODEL_NOT_FOUND");
   });
 
   it("answers AUTHENTICATION_REQUIRED naming MODELSCOPE_API_TOKEN for a private model and no token (401)", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS, tokens: TOKENS });
+    const setup = await startModelScopeGateway({ repos: REPOS, tokens: TOKENS });
 
-    const failure = await failureOf("modelscope:acme/secret");
+    const failure = await failureOf(setup, "modelscope:acme/secret");
 
     expect(failure.code).toBe("AUTHENTICATION_REQUIRED");
     expect(failure.message).toContain("set MODELSCOPE_API_TOKEN");
@@ -61,9 +58,12 @@ describe("ModelScope errors keep their meaning", () => {
   });
 
   it("answers AUTHENTICATION_REQUIRED when ModelScope refuses the configured token (401)", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS, tokens: TOKENS }, { MODELSCOPE_API_TOKEN: "ms-expired" });
+    const setup = await startModelScopeGateway(
+      { repos: REPOS, tokens: TOKENS },
+      { MODELSCOPE_API_TOKEN: "ms-expired" },
+    );
 
-    const failure = await failureOf("modelscope:acme/vision");
+    const failure = await failureOf(setup, "modelscope:acme/vision");
 
     expect(failure.code).toBe("AUTHENTICATION_REQUIRED");
     expect(failure.message).toContain("ModelScope refused the token in MODELSCOPE_API_TOKEN");
@@ -71,13 +71,16 @@ describe("ModelScope errors keep their meaning", () => {
   });
 
   it("answers ACCESS_DENIED when the token has no access to a private model (403)", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS, tokens: TOKENS }, { MODELSCOPE_API_TOKEN: "ms-other" });
+    const setup = await startModelScopeGateway({ repos: REPOS, tokens: TOKENS }, { MODELSCOPE_API_TOKEN: "ms-other" });
 
-    expect(await failureOf("modelscope:acme/secret")).toMatchObject({ code: "ACCESS_DENIED" });
+    expect(await failureOf(setup, "modelscope:acme/secret")).toMatchObject({ code: "ACCESS_DENIED" });
   });
 
   it("reads a private model with a token it was granted, sent as ModelScope's SDK sends it", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS, tokens: TOKENS }, { MODELSCOPE_API_TOKEN: "ms-granted" });
+    const setup = await startModelScopeGateway(
+      { repos: REPOS, tokens: TOKENS },
+      { MODELSCOPE_API_TOKEN: "ms-granted" },
+    );
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: "modelscope:acme/secret" });
 
@@ -91,7 +94,7 @@ describe("ModelScope errors keep their meaning", () => {
   });
 
   it("waits out a 429 whose Retry-After fits the retry budget, and answers", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS });
+    const setup = await startModelScopeGateway({ repos: REPOS });
     setup.modelscope.failNext(toModel, {
       ...envelopeError(429, 429, "Too many requests"),
       headers: { "retry-after": "0" },
@@ -105,7 +108,7 @@ describe("ModelScope errors keep their meaning", () => {
   });
 
   it("answers RATE_LIMITED with ModelScope's Retry-After when it is past the retry budget", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS }, { REGISTRIES: "local,modelscope" });
+    const setup = await startModelScopeGateway({ repos: REPOS }, { REGISTRIES: "local,modelscope" });
     const limited = { ...envelopeError(429, 429, "Too many requests"), headers: { "retry-after": "120" } };
     setup.modelscope.failNext(toModel, limited);
     setup.modelscope.failNext((r) => r.path === "/openapi/v1/models", {
@@ -113,7 +116,7 @@ describe("ModelScope errors keep their meaning", () => {
       body: { success: false, message: "Rate limit exceeded" },
     });
 
-    const failure = await failureOf("modelscope:acme/vision");
+    const failure = await failureOf(setup, "modelscope:acme/vision");
     const search = await setup.gateway.graphql<{ searchModels: { failures: unknown[] } }>(SEARCH);
 
     expect(failure).toMatchObject({ code: "RATE_LIMITED", extensions: { retryAfterSeconds: 120 } });
@@ -128,7 +131,7 @@ describe("ModelScope errors keep their meaning", () => {
   });
 
   it("retries 5xx answers and broken connections with backoff, and answers", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS });
+    const setup = await startModelScopeGateway({ repos: REPOS });
     setup.modelscope.failNext(toModel, { status: 503, body: "Service Unavailable" }, { status: 0, drop: true });
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: "modelscope:acme/vision" });
@@ -139,11 +142,11 @@ describe("ModelScope errors keep their meaning", () => {
   });
 
   it("answers REGISTRY_UNAVAILABLE once MODELSCOPE_MAX_RETRIES retries of a 5xx have failed", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS }, { MODELSCOPE_MAX_RETRIES: "2" });
+    const setup = await startModelScopeGateway({ repos: REPOS }, { MODELSCOPE_MAX_RETRIES: "2" });
     const failing = envelopeError(502, 500, "Bad Gateway");
     setup.modelscope.failNext(toModel, failing, failing, failing, failing);
 
-    const failure = await failureOf("modelscope:acme/vision");
+    const failure = await failureOf(setup, "modelscope:acme/vision");
 
     expect(failure).toMatchObject({
       code: "REGISTRY_UNAVAILABLE",
@@ -170,20 +173,23 @@ describe("ModelScope errors keep their meaning", () => {
       "its info of acme/vision is not in ModelScope's format",
     ],
   ] as const)("answers REGISTRY_UNAVAILABLE for %s", async (_what, answer, reason) => {
-    setup = await startModelScopeGateway({ repos: REPOS });
+    const setup = await startModelScopeGateway({ repos: REPOS });
     setup.modelscope.failNext(toModel, answer as ScriptedAnswer);
 
-    const failure = await failureOf("modelscope:acme/vision");
+    const failure = await failureOf(setup, "modelscope:acme/vision");
 
     expect(failure.code).toBe("REGISTRY_UNAVAILABLE");
     expect(failure.message).toContain(`Registry modelscope is unavailable: ${reason}`);
   });
 
   it("does not follow an API redirect to another host, so the token cannot leave", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS, tokens: TOKENS }, { MODELSCOPE_API_TOKEN: "ms-granted" });
+    const setup = await startModelScopeGateway(
+      { repos: REPOS, tokens: TOKENS },
+      { MODELSCOPE_API_TOKEN: "ms-granted" },
+    );
     setup.modelscope.failNext(toModel, { status: 302, headers: { location: `${setup.modelscope.ossUrl}/elsewhere` } });
 
-    const failure = await failureOf("modelscope:acme/vision");
+    const failure = await failureOf(setup, "modelscope:acme/vision");
 
     expect(failure.code).toBe("REGISTRY_UNAVAILABLE");
     expect(failure.message).toContain("HTTP 302");

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakeModelScopeFile, FakeModelScopeRepo } from "./helpers/fake-modelscope.js";
-import { type ModelScopeGateway, startModelScopeGateway } from "./helpers/modelscope-gateway.js";
+import { startModelScopeGateway } from "./helpers/modelscope-gateway.js";
 
 const MODEL = `query Model($ref: String!) {
   model(ref: $ref) {
@@ -35,12 +35,9 @@ const VISION: FakeModelScopeRepo = {
 
 const sha256 = (content: string) => createHash("sha256").update(content).digest("hex");
 
-let setup: ModelScopeGateway;
-afterEach(() => setup?.close());
-
 describe("ModelScope model info", () => {
   it("describes a model at the commit master points at, with every file's size and sha256 from the recursive file list", async () => {
-    setup = await startModelScopeGateway({ repos: [VISION] });
+    const setup = await startModelScopeGateway({ repos: [VISION] });
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: "modelscope:acme/vision" });
 
@@ -83,7 +80,7 @@ describe("ModelScope model info", () => {
   });
 
   it("resolves a branch or a tag to its commit, and answers REVISION_NOT_FOUND naming the revisions there are", async () => {
-    setup = await startModelScopeGateway({ repos: [VISION] });
+    const setup = await startModelScopeGateway({ repos: [VISION] });
 
     const dev = await setup.gateway.graphql(MODEL, { ref: "modelscope:acme/vision@dev" });
     const tag = await setup.gateway.graphql(MODEL, { ref: "modelscope:acme/vision@v1.0" });
@@ -102,7 +99,7 @@ describe("ModelScope model info", () => {
   });
 
   it("reads a model by a commit id, as a pinned reference names it", async () => {
-    setup = await startModelScopeGateway({ repos: [VISION] });
+    const setup = await startModelScopeGateway({ repos: [VISION] });
     const commit = setup.modelscope.commitOf("acme/vision", "dev");
 
     const { data, errors } = await setup.gateway.graphql(MODEL, { ref: `modelscope:acme/vision@${commit}` });
@@ -120,7 +117,7 @@ describe("ModelScope model info", () => {
     ["modelscope:acme/vision@a..b", "revisions contain no `..` or `//`"],
     ["modelscope:acme/vision@v1%3Fx", "revisions contain no whitespace and none of ~ ^ : ? * [ ] \\"],
   ])("refuses %s before any request: %s", async (ref, rule) => {
-    setup = await startModelScopeGateway({ repos: [VISION] });
+    const setup = await startModelScopeGateway({ repos: [VISION] });
 
     const { errors } = await setup.gateway.graphql(MODEL, { ref });
 
@@ -130,7 +127,7 @@ describe("ModelScope model info", () => {
   });
 
   it("serves info from the database without asking ModelScope for MODELSCOPE_CACHE_TTL_SECONDS", async () => {
-    setup = await startModelScopeGateway({ repos: [VISION] }, { MODELSCOPE_CACHE_TTL_SECONDS: "3600" });
+    const setup = await startModelScopeGateway({ repos: [VISION] }, { MODELSCOPE_CACHE_TTL_SECONDS: "3600" });
     const first = await setup.gateway.graphql(MODEL, { ref: "modelscope:acme/vision" });
     const asked = setup.modelscope.requests.length;
 
@@ -142,7 +139,7 @@ describe("ModelScope model info", () => {
   });
 
   it("serves its stored copy, flagged stale, when ModelScope cannot be reached", async () => {
-    setup = await startModelScopeGateway({ repos: [VISION] }, { MODELSCOPE_CACHE_TTL_SECONDS: "0" });
+    const setup = await startModelScopeGateway({ repos: [VISION] }, { MODELSCOPE_CACHE_TTL_SECONDS: "0" });
     const first = await setup.gateway.graphql<{ model: Record<string, unknown> }>(MODEL, {
       ref: "modelscope:acme/vision",
     });

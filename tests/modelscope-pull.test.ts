@@ -1,11 +1,12 @@
 import { readdir, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ModelManager } from "../src/registries/types.js";
-import type { FakeModelScopeRepo } from "./helpers/fake-modelscope.js";
+import type { FakeModelScope, FakeModelScopeRepo } from "./helpers/fake-modelscope.js";
 import { seededBytes, sha256 } from "./helpers/fake-pull-registry.js";
-import { type ModelScopeGateway, startModelScopeGateway } from "./helpers/modelscope-gateway.js";
+import { startModelScopeGateway } from "./helpers/modelscope-gateway.js";
 import { pullToEnd } from "./helpers/pulls.js";
+import type { TestApp } from "./helpers/test-app.js";
 
 const GRAPH = seededBytes(120_000, 42);
 const CONFIG = Buffer.from('{"framework":"onnx","task":"image-classification"}');
@@ -23,17 +24,13 @@ const REPOS: FakeModelScopeRepo[] = [
 ];
 const TOKEN = "ms-granted";
 
-let setup: ModelScopeGateway;
-afterEach(() => setup?.close());
-
-async function start() {
-  setup = await startModelScopeGateway({ repos: REPOS, tokens: [TOKEN] }, { MODELSCOPE_API_TOKEN: TOKEN });
-  return setup;
+function start() {
+  return startModelScopeGateway({ repos: REPOS, tokens: [TOKEN] }, { MODELSCOPE_API_TOKEN: TOKEN });
 }
 
-const modelDir = () => join(setup.gateway.dataDir, "cache", "models--modelscope--acme--vision");
-const storageGets = () =>
-  setup.modelscope.downloadsOf("acme/vision", "onnx/model.onnx").filter((r) => r.server === "oss");
+const modelDir = (gateway: TestApp) => join(gateway.dataDir, "cache", "models--modelscope--acme--vision");
+const storageGets = (modelscope: FakeModelScope) =>
+  modelscope.downloadsOf("acme/vision", "onnx/model.onnx").filter((r) => r.server === "oss");
 
 describe("pulling from ModelScope", () => {
   it("pulls every file at the resolved commit, verifies each sha256, and sends the token to ModelScope only, never to its storage", async () => {
@@ -47,7 +44,7 @@ describe("pulling from ModelScope", () => {
       ["configuration.json", "VERIFIED", sha256(CONFIG)],
       ["onnx/model.onnx", "VERIFIED", sha256(GRAPH)],
     ]);
-    const snapshot = join(modelDir(), "snapshots", commit);
+    const snapshot = join(modelDir(gateway), "snapshots", commit);
     expect(await readFile(join(snapshot, "onnx/model.onnx"))).toEqual(GRAPH);
     expect(await readFile(join(snapshot, "configuration.json"))).toEqual(CONFIG);
     expect(await readlink(join(snapshot, "onnx/model.onnx"))).toBe(`../../../blobs/${sha256(GRAPH)}`);
@@ -63,7 +60,7 @@ describe("pulling from ModelScope", () => {
     );
     expect(modelscope.requestsTo("api").every((r) => r.cookie === `m_session_id=${TOKEN}`)).toBe(true);
     expect(modelscope.requestsTo("api").every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
-    expect(storageGets().length).toBeGreaterThan(0);
+    expect(storageGets(modelscope).length).toBeGreaterThan(0);
     expect(modelscope.requestsTo("oss").map((r) => [r.authorization, r.cookie])).toEqual(
       modelscope.requestsTo("oss").map(() => [null, null]),
     );
@@ -75,7 +72,9 @@ describe("pulling from ModelScope", () => {
     const pull = await pullToEnd(gateway, "modelscope:acme/vision@v1.0", { files: ["*.json"] });
 
     expect(pull).toMatchObject({ status: "SUCCEEDED", resolvedRevision: modelscope.commitOf("acme/vision", "v1.0") });
-    expect(await readFile(join(modelDir(), "refs", "v1.0"), "utf8")).toBe(modelscope.commitOf("acme/vision", "v1.0"));
+    expect(await readFile(join(modelDir(gateway), "refs", "v1.0"), "utf8")).toBe(
+      modelscope.commitOf("acme/vision", "v1.0"),
+    );
   });
 
   it("fails with INTEGRITY_ERROR on a corrupted byte and keeps nothing of the file", async () => {
@@ -87,7 +86,7 @@ describe("pulling from ModelScope", () => {
     expect(pull).toMatchObject({ status: "FAILED", errorCode: "INTEGRITY_ERROR" });
     expect(pull.errorMessage).toMatch(/onnx\/model\.onnx of modelscope:acme\/vision failed verification \(sha256/);
     // Nothing of the model is left: its folder went with the failure (the cache itself remains).
-    expect(await readdir(join(modelDir(), ".."))).toEqual([]);
+    expect(await readdir(join(modelDir(gateway), ".."))).toEqual([]);
   });
 
   it("resumes a cut connection with a Range request from the last byte on disk", async () => {
@@ -97,9 +96,9 @@ describe("pulling from ModelScope", () => {
     const pull = await pullToEnd(gateway, "modelscope:acme/vision", { files: ["*.onnx"] });
 
     expect(pull).toMatchObject({ status: "SUCCEEDED", attempts: 2 });
-    expect(storageGets().map((r) => r.range)).toEqual([null, "bytes=50000-"]);
+    expect(storageGets(modelscope).map((r) => r.range)).toEqual([null, "bytes=50000-"]);
     expect(
-      await readFile(join(modelDir(), "snapshots", modelscope.commitOf("acme/vision"), "onnx/model.onnx")),
+      await readFile(join(modelDir(gateway), "snapshots", modelscope.commitOf("acme/vision"), "onnx/model.onnx")),
     ).toEqual(GRAPH);
   });
 
@@ -110,7 +109,7 @@ describe("pulling from ModelScope", () => {
     const pull = await pullToEnd(gateway, "modelscope:acme/vision", { files: ["*.onnx"] });
 
     expect(pull).toMatchObject({ status: "SUCCEEDED", attempts: 2 });
-    expect(storageGets()).toHaveLength(2);
+    expect(storageGets(modelscope)).toHaveLength(2);
   });
 
   it("answers FILE_NOT_FOUND before any download for a file ModelScope does not list", async () => {

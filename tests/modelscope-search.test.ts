@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakeModelScopeRepo } from "./helpers/fake-modelscope.js";
 import { type ModelScopeGateway, startModelScopeGateway } from "./helpers/modelscope-gateway.js";
 import type { GraphQLResponse } from "./helpers/test-app.js";
@@ -31,10 +31,11 @@ const REPOS: FakeModelScopeRepo[] = Array.from({ length: 12 }, (_, i) => ({
   files: [{ path: i % 3 === 0 ? "model.onnx" : "pytorch_model.bin", content: `weights ${i}` }],
 }));
 
-let setup: ModelScopeGateway;
-afterEach(() => setup?.close());
-
-async function pageThrough(variables: Record<string, unknown>, pages: number): Promise<Page[]> {
+async function pageThrough(
+  setup: ModelScopeGateway,
+  variables: Record<string, unknown>,
+  pages: number,
+): Promise<Page[]> {
   const results: Page[] = [];
   let after: string | null = null;
   for (let page = 0; page < pages; page++) {
@@ -52,11 +53,11 @@ async function pageThrough(variables: Record<string, unknown>, pages: number): P
 }
 
 const refsOf = (pages: Page[]) => pages.flatMap((page) => page.edges.map((e) => e.node.ref));
-const searches = () => setup.modelscope.requestsTo("api", "/openapi/v1/models");
+const searches = (setup: ModelScopeGateway) => setup.modelscope.requestsTo("api", "/openapi/v1/models");
 
 describe("ModelScope search", () => {
   it("asks /openapi/v1/models for the words, owner, filters and sort, and maps each model", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS });
+    const setup = await startModelScopeGateway({ repos: REPOS });
 
     const { data, errors } = await setup.gateway.graphql<{ searchModels: Page }>(SEARCH, {
       query: "model-0",
@@ -66,7 +67,7 @@ describe("ModelScope search", () => {
     });
 
     expect(errors).toBeUndefined();
-    expect(searches().map((r) => [...r.query])).toEqual([
+    expect(searches(setup).map((r) => [...r.query])).toEqual([
       [
         ["search", "model-0"],
         ["owner", "acme"],
@@ -99,13 +100,13 @@ describe("ModelScope search", () => {
   });
 
   it("pages by number through every result, without duplicates or gaps", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS });
+    const setup = await startModelScopeGateway({ repos: REPOS });
 
-    const pages = await pageThrough({ first: 5 }, 4);
+    const pages = await pageThrough(setup, { first: 5 }, 4);
 
     expect(pages.map((page) => page.edges.length)).toEqual([5, 5, 2]);
     expect(refsOf(pages)).toEqual(REPOS.map((repo) => `modelscope:${repo.id}`));
-    expect(searches().map((r) => [r.query.get("page_number"), r.query.get("page_size")])).toEqual([
+    expect(searches(setup).map((r) => [r.query.get("page_number"), r.query.get("page_size")])).toEqual([
       ["1", "5"],
       ["2", "5"],
       ["3", "5"],
@@ -115,14 +116,14 @@ describe("ModelScope search", () => {
 
   it("asks at most 50 models a page, ModelScope's limit, and fills a larger page from the next ones", async () => {
     const many = Array.from({ length: 73 }, (_, i) => ({ id: `bulk/m-${String(i).padStart(3, "0")}` }));
-    setup = await startModelScopeGateway({ repos: many });
+    const setup = await startModelScopeGateway({ repos: many });
 
-    const pages = await pageThrough({ first: 60 }, 3);
+    const pages = await pageThrough(setup, { first: 60 }, 3);
 
     expect(pages.map((page) => page.edges.length)).toEqual([60, 13]);
     expect(refsOf(pages)).toEqual(many.map((repo) => `modelscope:${repo.id}`));
     // The second gateway page resumes inside ModelScope's page 2, which is read again.
-    expect(searches().map((r) => [r.query.get("page_number"), r.query.get("page_size")])).toEqual([
+    expect(searches(setup).map((r) => [r.query.get("page_number"), r.query.get("page_size")])).toEqual([
       ["1", "50"],
       ["2", "50"],
       ["2", "50"],
@@ -133,29 +134,29 @@ describe("ModelScope search", () => {
     ["LIKES", "likes", (r: FakeModelScopeRepo) => r.stars ?? 0],
     ["UPDATED", "last_modified", (r: FakeModelScopeRepo) => r.lastUpdated ?? 0],
   ] as const)("sorts %s on ModelScope (sort=%s)", async (sort, key, value) => {
-    setup = await startModelScopeGateway({ repos: REPOS });
+    const setup = await startModelScopeGateway({ repos: REPOS });
 
-    const pages = await pageThrough({ sort, first: 12 }, 1);
+    const pages = await pageThrough(setup, { sort, first: 12 }, 1);
 
-    expect(searches()[0]?.query.get("sort")).toBe(key);
+    expect(searches(setup)[0]?.query.get("sort")).toBe(key);
     const expected = [...REPOS].sort((a, b) => value(b) - value(a)).map((repo) => `modelscope:${repo.id}`);
     expect(refsOf(pages)).toEqual(expected);
   });
 
   it("sorts each page by name itself, since ModelScope cannot sort by name", async () => {
-    setup = await startModelScopeGateway({ repos: [...REPOS].reverse() });
+    const setup = await startModelScopeGateway({ repos: [...REPOS].reverse() });
 
-    const pages = await pageThrough({ sort: "NAME", first: 12 }, 1);
+    const pages = await pageThrough(setup, { sort: "NAME", first: 12 }, 1);
 
-    expect(searches()[0]?.query.has("sort")).toBe(false);
+    expect(searches(setup)[0]?.query.has("sort")).toBe(false);
     expect(pages[0]?.edges.map((e) => e.node.name)).toEqual(REPOS.map((repo) => repo.id.slice(5)));
   });
 
   it("merges the local folder and ModelScope into one search, paged three times without duplicates or gaps", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS }, { REGISTRIES: "local,modelscope" });
+    const setup = await startModelScopeGateway({ repos: REPOS }, { REGISTRIES: "local,modelscope" });
 
-    const pages = await pageThrough({ sort: "DOWNLOADS", first: 5 }, 3);
-    const whole = await pageThrough({ sort: "DOWNLOADS", first: 100 }, 1);
+    const pages = await pageThrough(setup, { sort: "DOWNLOADS", first: 5 }, 3);
+    const whole = await pageThrough(setup, { sort: "DOWNLOADS", first: 100 }, 1);
 
     // 12 ModelScope models and the 2 sample models of the local folder.
     expect(pages.map((page) => page.edges.length)).toEqual([5, 5, 4]);
@@ -167,7 +168,7 @@ describe("ModelScope search", () => {
   });
 
   it("still answers from the local folder when ModelScope is down, with a failure entry for it", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS }, { REGISTRIES: "local,modelscope" });
+    const setup = await startModelScopeGateway({ repos: REPOS }, { REGISTRIES: "local,modelscope" });
     await setup.modelscope.close();
 
     const { data, errors } = await setup.gateway.graphql<{ searchModels: Page }>(SEARCH, { first: 50 });
@@ -186,14 +187,14 @@ describe("ModelScope search", () => {
   });
 
   it("reads a page whose envelope and fields ModelScope writes in PascalCase (Data, Models, TotalCount)", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS });
+    const setup = await startModelScopeGateway({ repos: REPOS });
     const model = { id: "other/only-one", downloads: 7, tags: ["gguf"], last_modified: 1_735_689_600 };
     setup.modelscope.failNext((r) => r.path === "/openapi/v1/models", {
       status: 200,
       body: { success: true, Data: { Models: [model], TotalCount: 1 } },
     });
 
-    const pages = await pageThrough({ first: 5 }, 2);
+    const pages = await pageThrough(setup, { first: 5 }, 2);
 
     expect(pages.map((page) => page.edges.map((e) => e.node))).toEqual([
       [expect.objectContaining({ ref: "modelscope:other/only-one", downloads: 7, format: "GGUF" })],
@@ -202,7 +203,7 @@ describe("ModelScope search", () => {
   });
 
   it("refuses a cursor it did not make", async () => {
-    setup = await startModelScopeGateway({ repos: REPOS });
+    const setup = await startModelScopeGateway({ repos: REPOS });
     const manager = setup.gateway.app.services.registries.get("modelscope");
     const search = (cursor: string) =>
       manager.searchModels(
@@ -213,6 +214,6 @@ describe("ModelScope search", () => {
     for (const cursor of ["abc", "0:5", "2:51", "601:5"]) {
       await expect(search(cursor)).rejects.toMatchObject({ code: "BAD_USER_INPUT" });
     }
-    expect(searches()).toEqual([]);
+    expect(searches(setup)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakeRegistry, fakeModels } from "./helpers/fake-registry.js";
 import { RUN_INFERENCE } from "./helpers/run-inference.js";
@@ -11,10 +11,7 @@ const INPUT = {
   inputs: [{ name: "features", elementType: "FLOAT32", shape: [1, 4], data: [1, 2, 3, 4] }],
 };
 
-let gateway: TestApp;
-afterEach(() => gateway?.close());
-
-async function run(key?: string) {
+async function run(gateway: TestApp, key?: string) {
   const response = await fetch(`${gateway.url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
@@ -28,11 +25,14 @@ async function run(key?: string) {
 
 describe("guards on expensive mutations", () => {
   it("needs the infer scope to run a model", async () => {
-    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: `${READER}=read,${RUNNER}=read+infer` } });
+    const gateway = await startTestApp({
+      http: true,
+      env: { GATEWAY_API_KEYS: `${READER}=read,${RUNNER}=read+infer` },
+    });
 
-    const anonymous = await run();
-    const reader = await run(READER);
-    const runner = await run(RUNNER);
+    const anonymous = await run(gateway);
+    const reader = await run(gateway, READER);
+    const runner = await run(gateway, RUNNER);
 
     expect(anonymous.errors?.map((e) => e.extensions.code)).toEqual(["UNAUTHENTICATED"]);
     expect(reader.errors?.map((e) => e.extensions.code)).toEqual(["FORBIDDEN"]);
@@ -42,7 +42,10 @@ describe("guards on expensive mutations", () => {
 
   it("needs the pull scope to pull and the admin scope to remove a cached model", async () => {
     const ADMIN = "admin-0123456789abcdef";
-    gateway = await startTestApp({ env: { GATEWAY_API_KEYS: `${READER}=read,${RUNNER}=read+pull,${ADMIN}=admin` } });
+    const gateway = await startTestApp({
+      http: true,
+      env: { GATEWAY_API_KEYS: `${READER}=read,${RUNNER}=read+pull,${ADMIN}=admin` },
+    });
     const ask = async (key: string, query: string) => {
       const response = await fetch(`${gateway.url}/graphql`, {
         method: "POST",
@@ -63,12 +66,13 @@ describe("guards on expensive mutations", () => {
 
   it("rate limits runInference per API key: one key refused, saying when to retry, while another still runs", async () => {
     const OTHER = "other-runner-0123456789ab";
-    gateway = await startTestApp({
+    const gateway = await startTestApp({
+      http: true,
       env: { GATEWAY_API_KEYS: `${RUNNER}=read+infer,${OTHER}=read+infer`, MUTATION_RATE_LIMIT: "2" },
     });
 
-    const results = [await run(RUNNER), await run(RUNNER), await run(RUNNER)];
-    const other = await run(OTHER);
+    const results = [await run(gateway, RUNNER), await run(gateway, RUNNER), await run(gateway, RUNNER)];
+    const other = await run(gateway, OTHER);
 
     expect(results.map((r) => r.data?.runInference.__typename)).toEqual([
       "InferenceResult",
@@ -84,7 +88,7 @@ describe("guards on expensive mutations", () => {
   });
 
   it("rate limits pullModel per client address on an open gateway: one address refused, another served", async () => {
-    gateway = await startTestApp({ env: { MUTATION_RATE_LIMIT: "1", TRUSTED_PROXIES: "loopback" } });
+    const gateway = await startTestApp({ http: true, env: { MUTATION_RATE_LIMIT: "1", TRUSTED_PROXIES: "loopback" } });
     const pullAs = async (address: string) => {
       const response = await fetch(`${gateway.url}/graphql`, {
         method: "POST",
@@ -114,7 +118,8 @@ describe("guards on expensive mutations", () => {
 
   it("needs the pull scope to run a model that must be pulled first, whichever mutation pulls it", async () => {
     const remote = new FakeRegistry("remote", fakeModels("remote", 1));
-    gateway = await startTestApp({
+    const gateway = await startTestApp({
+      http: true,
       registries: new RegistrySet([remote]),
       env: { GATEWAY_API_KEYS: `${RUNNER}=read+infer` },
     });
@@ -135,7 +140,7 @@ describe("guards on expensive mutations", () => {
   });
 
   it("bounds the outputs by INFERENCE_MAX_OUTPUT_BYTES with OUTPUT_TOO_LARGE", async () => {
-    gateway = await startTestApp({ env: { INFERENCE_MAX_OUTPUT_BYTES: "32" } });
+    const gateway = await startTestApp({ env: { INFERENCE_MAX_OUTPUT_BYTES: "32" } });
 
     // Four rows of three FLOAT32 probabilities: 48 bytes of output.
     const { data } = await gateway.graphql<{ runInference: { code: string; message: string } }>(RUN_INFERENCE, {

@@ -1,15 +1,12 @@
 import { Writable } from "node:stream";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RegistryUnavailable } from "../src/domain/errors.js";
 import { createLogger } from "../src/logger.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakeRegistry, fakeModels } from "./helpers/fake-registry.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
+import { startTestApp } from "./helpers/test-app.js";
 
 const KEY = "observer-0123456789abcdef";
-
-let gateway: TestApp;
-afterEach(() => gateway?.close());
 
 function capturedLogger() {
   const lines: Array<Record<string, unknown>> = [];
@@ -27,7 +24,7 @@ function capturedLogger() {
 describe("observability", () => {
   it("logs one line per request with its id, operation, status, duration and caller, and no credential", async () => {
     const { logger, lines, raw } = capturedLogger();
-    gateway = await startTestApp({ logger, env: { GATEWAY_API_KEYS: `${KEY}=read` } });
+    const gateway = await startTestApp({ http: true, logger, env: { GATEWAY_API_KEYS: `${KEY}=read` } });
 
     const response = await fetch(`${gateway.url}/graphql`, {
       method: "POST",
@@ -53,7 +50,7 @@ describe("observability", () => {
   });
 
   it("counts inference latency by provider and pulls at /metrics", async () => {
-    gateway = await startTestApp();
+    const gateway = await startTestApp({ http: true });
 
     await gateway.graphql(
       `mutation { runInference(input: { model: "local:mlp-classifier", inputs: [{ name: "features", elementType: FLOAT32, shape: [1, 4], data: [1, 2, 3, 4] }] }) { __typename } }`,
@@ -70,7 +67,8 @@ describe("observability", () => {
     const failing = new FakeRegistry("broken", fakeModels("broken", 1), {
       failWith: () => new RegistryUnavailable("broken", "down"),
     });
-    gateway = await startTestApp({
+    const gateway = await startTestApp({
+      http: true,
       registries: new RegistrySet([new FakeRegistry("quick", fakeModels("quick", 2)), failing]),
     });
 
@@ -85,7 +83,7 @@ describe("observability", () => {
   });
 
   it("counts typed GatewayError results in gateway_errors_total, as it counts GraphQL errors", async () => {
-    gateway = await startTestApp();
+    const gateway = await startTestApp({ http: true });
 
     await gateway.graphql('mutation { pullModel(ref: "local:nope") { __typename ... on GatewayError { code } } }');
     await gateway.graphql('mutation { pullModel(ref: "local:nope") { __typename } }');
@@ -96,7 +94,7 @@ describe("observability", () => {
 
   it("logs a client's mistake without an error line or a stack, and an inference with its request id", async () => {
     const { logger, lines, raw } = capturedLogger();
-    gateway = await startTestApp({ logger });
+    const gateway = await startTestApp({ http: true, logger });
 
     await gateway.graphql('{ model(ref: "local:nope") { ref } }');
     await fetch(`${gateway.url}/graphql`, {

@@ -3,7 +3,6 @@ import { dockerRegistryInstalled, needsDockerRegistry, opensslInstalled } from "
 import { ollamaModel, onnxArtifact } from "./helpers/oci-models.js";
 import { type OciSetup, startGatewayWith, startOciSetup } from "./helpers/oci-setup.js";
 import { pullToEnd } from "./helpers/pulls.js";
-import type { TestApp } from "./helpers/test-app.js";
 
 const MODEL = `query Model($ref: String!) { model(ref: $ref) { ref format revision files { path } } }`;
 const SEARCH = `query { searchModels(registries: ["hub"], first: 10) {
@@ -14,7 +13,6 @@ const SEARCH = `query { searchModels(registries: ["hub"], first: 10) {
 const BASIC = `Basic ${Buffer.from("alice:s3cret").toString("base64")}`;
 
 let setup: OciSetup;
-let gateway: TestApp | undefined;
 
 describe.skipIf(!dockerRegistryInstalled() || !opensslInstalled())(
   needsDockerRegistry("an OCI registry with token authentication", true),
@@ -28,8 +26,6 @@ describe.skipIf(!dockerRegistryInstalled() || !opensslInstalled())(
     });
     afterAll(() => setup?.close());
     afterEach(async () => {
-      await gateway?.close();
-      gateway = undefined;
       setup.proxy.reset();
       if (setup.tokens) setup.tokens.expiresInSeconds = 300;
     });
@@ -51,7 +47,7 @@ describe.skipIf(!dockerRegistryInstalled() || !opensslInstalled())(
     const tokenRequests = () => setup.tokens?.requests ?? [];
 
     it("gets an anonymous token from the challenge's realm for a public repository, and sends the registry only that bearer", async () => {
-      gateway = await hub(null);
+      const gateway = await hub(null);
       const seen = { proxy: setup.proxy.requests.length, tokens: tokenRequests().length };
 
       const { data, errors } = await gateway.graphql(MODEL, { ref: "hub:library/tinyllama@1b" });
@@ -67,7 +63,7 @@ describe.skipIf(!dockerRegistryInstalled() || !opensslInstalled())(
     });
 
     it("sends the configured username and password to the token service only, and reads private repositories and the catalog with its tokens", async () => {
-      gateway = await hub({ password: "s3cret" });
+      const gateway = await hub({ password: "s3cret" });
       const seen = { proxy: setup.proxy.requests.length, tokens: tokenRequests().length };
 
       const model = await gateway.graphql(MODEL, { ref: "hub:private/secret-model@v1" });
@@ -86,7 +82,7 @@ describe.skipIf(!dockerRegistryInstalled() || !opensslInstalled())(
     });
 
     it("keeps each scope's token for its lifetime, and asks again once it has expired", async () => {
-      gateway = await hub(null);
+      let gateway = await hub(null);
       const scoped = () =>
         tokenRequests().filter((request) => request.scopes.includes("repository:library/tinyllama:pull")).length;
       const before = scoped();
@@ -107,7 +103,7 @@ describe.skipIf(!dockerRegistryInstalled() || !opensslInstalled())(
     });
 
     it("answers AUTHENTICATION_REQUIRED for a private repository without credentials, ACCESS_DENIED for refused ones", async () => {
-      gateway = await hub(null);
+      let gateway = await hub(null);
       const anonymous = await gateway.graphql(MODEL, { ref: "hub:private/secret-model@v1" });
       await gateway.close();
       gateway = await hub({ password: "wrong" });
@@ -124,7 +120,7 @@ describe.skipIf(!dockerRegistryInstalled() || !opensslInstalled())(
     });
 
     it("follows blob redirects to another host with neither the registry's bearer nor the token service's credentials", async () => {
-      gateway = await hub({ password: "s3cret" });
+      const gateway = await hub({ password: "s3cret" });
       setup.proxy.redirectBlobsTo(setup.blobHost);
       const seen = { proxy: setup.proxy.requests.length, blobs: setup.blobHost.requests.length };
 

@@ -5,7 +5,6 @@ import { ollamaModel, onnxArtifact } from "./helpers/oci-models.js";
 import { digestOf, type Pushed } from "./helpers/oci-push.js";
 import { type OciSetup, startGatewayWith, startOciSetup } from "./helpers/oci-setup.js";
 import { pullToEnd } from "./helpers/pulls.js";
-import type { TestApp } from "./helpers/test-app.js";
 
 const MODEL = `query Model($ref: String!) { model(ref: $ref) { ref format } }`;
 const REGISTRIES = `query { registries { name status } }`;
@@ -14,7 +13,6 @@ const SEARCH = `query { searchModels(first: 50) { edges { node { ref } } failure
 const errorBody = (code: string, message: string) => JSON.stringify({ errors: [{ code, message, detail: null }] });
 
 let setup: OciSetup;
-let gateway: TestApp | undefined;
 let tiny: Pushed;
 
 describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry's failures"), () => {
@@ -25,8 +23,6 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
   afterAll(() => setup?.close());
   afterEach(async () => {
-    await gateway?.close();
-    gateway = undefined;
     setup.proxy.reset();
   });
 
@@ -45,7 +41,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
     );
 
   it("answers RATE_LIMITED with Retry-After's seconds when the wait would pass the retry budget", async () => {
-    gateway = await team();
+    const gateway = await team();
     setup.proxy.inject(/\/manifests\//, {
       status: 429,
       headers: { "retry-after": "120", "content-type": "application/json" },
@@ -61,7 +57,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("waits out a short Retry-After and answers, leaving the registry DEGRADED", async () => {
-    gateway = await team();
+    const gateway = await team();
     setup.proxy.inject(/\/manifests\//, { status: 429, headers: { "retry-after": "1" } });
 
     const { data } = await gateway.graphql(MODEL, { ref: "team:library/tinyllama@1b" });
@@ -72,7 +68,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("retries a 5xx answer, and answers REGISTRY_UNAVAILABLE when the registry keeps failing", async () => {
-    gateway = await team();
+    const gateway = await team();
     setup.proxy.inject(/\/manifests\//, { status: 503 });
     const recovered = await gateway.graphql(MODEL, { ref: "team:library/tinyllama@1b" });
     setup.proxy.inject(/\/manifests\//, { status: 500, body: "upstream broke" }, 3);
@@ -87,7 +83,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("answers REGISTRY_UNAVAILABLE for a manifest that is not JSON", async () => {
-    gateway = await team();
+    const gateway = await team();
     setup.proxy.inject(/\/manifests\/1b$/, {
       status: 200,
       headers: { "content-type": "application/json" },
@@ -103,7 +99,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("answers ACCESS_DENIED for the registry's DENIED, and AUTHENTICATION_REQUIRED for a 401 without a challenge to answer", async () => {
-    gateway = await team();
+    const gateway = await team();
     setup.proxy.inject(/\/manifests\//, {
       status: 403,
       body: errorBody("DENIED", "requested access to the resource is denied"),
@@ -121,7 +117,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("refuses a manifest whose bytes are not those its digest names, with INTEGRITY_ERROR", async () => {
-    gateway = await team();
+    const gateway = await team();
     const other = Buffer.from(JSON.stringify({ schemaVersion: 2, config: {}, layers: [] }));
     setup.proxy.inject(new RegExp(`/manifests/${tiny.digest}$`), { status: 200, body: other.toString() });
 
@@ -134,7 +130,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("fails a pull whose blob is not the one the manifest describes with INTEGRITY_ERROR, keeping nothing", async () => {
-    gateway = await team();
+    const gateway = await team();
     const weights = ollamaModel({ weightsBytes: 4096 }).layers[0]?.bytes as Buffer;
     setup.proxy.inject(
       new RegExp(`/blobs/${digestOf(weights)}$`),
@@ -150,7 +146,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
 
   it("turns a registry that cannot be reached into a failures entry while the local folder still answers", async () => {
     const port = await closedPort();
-    gateway = await startGatewayWith([{ name: "down", kind: "oci", endpoint: `http://127.0.0.1:${port}` }], {
+    const gateway = await startGatewayWith([{ name: "down", kind: "oci", endpoint: `http://127.0.0.1:${port}` }], {
       REGISTRIES: "local,down",
     });
 

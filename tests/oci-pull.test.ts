@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readlink, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportToOllama } from "../scripts/ollama-export.js";
 import { parseModelRef } from "../src/domain/model-ref.js";
 import { cleanEnv } from "./helpers/clean-env.js";
@@ -14,12 +14,11 @@ import { digestOf, type Pushed } from "./helpers/oci-push.js";
 import { type OciSetup, startGatewayWith, startOciSetup } from "./helpers/oci-setup.js";
 import { pullToEnd } from "./helpers/pulls.js";
 import { runInference, runOk } from "./helpers/run-inference.js";
-import { cachedFiles, type TestApp } from "./helpers/test-app.js";
+import { cachedFiles } from "./helpers/test-app.js";
 
 const hex = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 let setup: OciSetup;
-let gateway: TestApp | undefined;
 const pushed: Record<string, Pushed> = {};
 const WEIGHTS_BYTES = 256 * 1024;
 const model = ollamaModel({ weightsBytes: WEIGHTS_BYTES, contextLength: 4096 });
@@ -32,10 +31,6 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
     pushed.onnx = await setup.pusher.pushImage("acme/doubler", "v1", onnxArtifact());
   });
   afterAll(() => setup?.close());
-  afterEach(async () => {
-    await gateway?.close();
-    gateway = undefined;
-  });
 
   /** The built-in ollama instance, reading the registry through the proxy. */
   const ollamaGateway = () =>
@@ -46,7 +41,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
     });
 
   it("pulls an Ollama model: every layer verified into the cache under the manifest's digest, the manifest kept beside them", async () => {
-    gateway = await ollamaGateway();
+    const gateway = await ollamaGateway();
 
     const pull = await pullToEnd(gateway, "ollama:tinyllama@1b");
 
@@ -70,7 +65,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
   });
 
   it("resumes a blob whose connection broke off with a Range request from the bytes it has", async () => {
-    gateway = await ollamaGateway();
+    const gateway = await ollamaGateway();
     const cutAt = 100_000;
     setup.proxy.cutBlob(digestOf(weights), cutAt);
     const seen = setup.proxy.requests.length;
@@ -88,7 +83,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
   });
 
   it("runs an ONNX artifact pushed with ORAS through runInference once pulled", async () => {
-    gateway = await startGatewayWith([{ name: "team", kind: "oci", endpoint: setup.registry.url }], {
+    const gateway = await startGatewayWith([{ name: "team", kind: "oci", endpoint: setup.registry.url }], {
       REGISTRIES: "local,team",
     });
 
@@ -105,7 +100,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
   });
 
   it("refuses to run a GGUF model with UNSUPPORTED_MODEL_FORMAT, before pulling its weights", async () => {
-    gateway = await ollamaGateway();
+    const gateway = await ollamaGateway();
 
     const refused = await runInference(gateway, {
       model: "ollama:tinyllama@1b",
@@ -119,7 +114,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
   });
 
   it("exports a pulled Ollama model into Ollama's layout: the manifest by name and tag, each blob hard-linked", async () => {
-    gateway = await ollamaGateway();
+    const gateway = await ollamaGateway();
     await pullToEnd(gateway, "ollama:tinyllama@1b");
     const to = await mkdtemp(join(tmpdir(), "ollama-models-"));
     try {
@@ -149,7 +144,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("pulling from an
   });
 
   it("exports through npm run ollama:export, and refuses a model that is not cached", async () => {
-    gateway = await ollamaGateway();
+    const gateway = await ollamaGateway();
     await pullToEnd(gateway, "ollama:tinyllama@1b");
     const to = await mkdtemp(join(tmpdir(), "ollama-models-"));
     const env = cleanEnv({

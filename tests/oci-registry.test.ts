@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerRegistryInstalled, needsDockerRegistry } from "./helpers/docker-registry.js";
 import { fakeGguf, modelPackModel, ollamaModel, onnxArtifact, PARAMS, TEMPLATE } from "./helpers/oci-models.js";
 import type { Pushed } from "./helpers/oci-push.js";
@@ -33,7 +33,6 @@ interface SearchData {
 const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 
 let setup: OciSetup;
-let gateway: TestApp | undefined;
 const pushed: Record<string, Pushed> = {};
 const BULK = Array.from({ length: 7 }, (_, i) => `bulk/model-${i}`);
 
@@ -84,10 +83,6 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
     await pusher.pushManifest("acme/indexed", "latest", index, "application/vnd.oci.image.index.v1+json");
   });
   afterAll(() => setup?.close());
-  afterEach(async () => {
-    await gateway?.close();
-    gateway = undefined;
-  });
 
   const ollamaGateway = () =>
     startGatewayWith(null, {
@@ -101,7 +96,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
     });
 
   it("describes an Ollama model at a tag: its layers as named files with sizes and sha256, its config as languageModel", async () => {
-    gateway = await ollamaGateway();
+    const gateway = await ollamaGateway();
 
     const { data, errors } = await gateway.graphql(MODEL, { ref: "ollama:tinyllama@1b" });
 
@@ -136,7 +131,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("reads `latest` when the reference names no tag, a digest as the exact manifest, and the namespace written out", async () => {
-    gateway = await ollamaGateway();
+    const gateway = await ollamaGateway();
 
     const latest = await gateway.graphql(MODEL, { ref: "ollama:library/tinyllama" });
     const byDigest = await gateway.graphql(MODEL, { ref: `ollama:library/tinyllama@${pushed.tiny1b?.digest}` });
@@ -152,7 +147,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("answers REVISION_NOT_FOUND naming the tags there are, and MODEL_NOT_FOUND for an unknown repository", async () => {
-    gateway = await ollamaGateway();
+    const gateway = await ollamaGateway();
 
     const tag = await gateway.graphql(MODEL, { ref: "ollama:tinyllama@70b" });
     const digest = await gateway.graphql(MODEL, { ref: `ollama:tinyllama@sha256:${"0".repeat(64)}` });
@@ -175,7 +170,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
     ["ollama:tinyllama@sha256:abc", "is not sha256: followed by 64 lower-case hex digits"],
     ["ollama:team--x/model", 'cannot cache repository names with "--"'],
   ])("refuses %s before any request, naming the rule", async (ref, rule) => {
-    gateway = await ollamaGateway();
+    const gateway = await ollamaGateway();
 
     const { errors } = await gateway.graphql(MODEL, { ref });
 
@@ -184,7 +179,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("names an ORAS artifact's files by their title annotations, and finds its format by them", async () => {
-    gateway = await catalogGateway();
+    const gateway = await catalogGateway();
 
     const { data } = await gateway.graphql<{ model: { format: string; files: Array<{ path: string }> } }>(MODEL, {
       ref: "team:acme/onnx-doubler@v1",
@@ -196,7 +191,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("reads a ModelPack model's config: family, size, quantization, licence and date; archived layers keep .tar", async () => {
-    gateway = await catalogGateway();
+    const gateway = await catalogGateway();
 
     const { data } = await gateway.graphql(MODEL, { ref: "team:team/qwen2-pack" });
 
@@ -215,7 +210,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("reads the platform-less manifest of an image index, and reports that manifest's digest as the revision", async () => {
-    gateway = await catalogGateway({ platform: "linux/arm64" });
+    const gateway = await catalogGateway({ platform: "linux/arm64" });
 
     const { data } = await gateway.graphql(MODEL, { ref: "team:acme/indexed" });
 
@@ -223,7 +218,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("searches the ollama instance's configured repositories, each at latest or else its highest tag", async () => {
-    gateway = await ollamaGateway();
+    const gateway = await ollamaGateway();
 
     const all = await gateway.graphql<SearchData>(SEARCH, { registries: ["ollama"], first: 10 });
     const tiny = await gateway.graphql<SearchData>(SEARCH, { query: "tiny", registries: ["ollama"] });
@@ -250,7 +245,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("pages through /v2/_catalog by its Link header without duplicates or gaps", async () => {
-    gateway = await catalogGateway({ catalogPageSize: 3 });
+    const gateway = await catalogGateway({ catalogPageSize: 3 });
     const refs: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
@@ -272,7 +267,7 @@ describe.skipIf(!dockerRegistryInstalled())(needsDockerRegistry("an OCI registry
   });
 
   it("filters the catalog's models by format, and names a repository without latest at its highest tag", async () => {
-    gateway = await catalogGateway();
+    const gateway = await catalogGateway();
 
     const { data } = await gateway.graphql<SearchData>(SEARCH, {
       query: "acme",

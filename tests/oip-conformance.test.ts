@@ -18,7 +18,7 @@ const MODEL = "local:mymodel";
 const EXPECTED = [5, 7, 4, 6, 5, 7];
 
 beforeAll(async () => {
-  gateway = await startTestApp();
+  gateway = await startTestApp({ http: true });
   await writeModelFile(gateway.modelsDir, "mymodel.onnx", oipExampleModel());
   await copyFile(directionClassifierPath(), join(gateway.modelsDir, "direction-classifier.onnx"));
 });

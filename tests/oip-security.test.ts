@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import { gzipSync } from "node:zlib";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleModels } from "../src/registries/local/sample-models.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakePullRegistry } from "./helpers/fake-pull-registry.js";
@@ -20,6 +20,7 @@ const as = (key: string) => ({ authorization: `Bearer ${key}` });
 let gateway: TestApp;
 beforeAll(async () => {
   gateway = await startTestApp({
+    http: true,
     env: {
       GATEWAY_API_KEYS: KEYS,
       MAX_BODY_BYTES: "65536",
@@ -184,11 +185,8 @@ describe("refusals with their statuses", () => {
 });
 
 describe("rate limits", () => {
-  let limited: TestApp;
-  afterEach(() => limited?.close());
-
   it("answers 429 with Retry-After past MUTATION_RATE_LIMIT, shared with runInference", async () => {
-    limited = await startTestApp({ env: { MUTATION_RATE_LIMIT: "2" } });
+    const limited = await startTestApp({ http: true, env: { MUTATION_RATE_LIMIT: "2" } });
     const run = () => oipInfer(limited.url, MODEL, { inputs: [features] });
 
     const statuses = [(await run()).status, (await run()).status];
@@ -201,22 +199,19 @@ describe("rate limits", () => {
 });
 
 describe("a model that must be pulled first", () => {
-  let pulling: TestApp;
-  let server: FileServer;
-  afterEach(async () => {
-    await pulling?.close();
-    await server?.close();
-  });
-
   it("needs the pull scope, then runs once pulled, named with tritonclient's unescaped slash", async () => {
-    server = await FileServer.start();
+    const server = await FileServer.start();
     const pair = sampleModels().find((model) => model.path === "pair-classifier.onnx")?.bytes as Uint8Array;
     const registry = new FakePullRegistry("remote", server.url).add(
       "org/pair",
       { "model.onnx": Buffer.from(pair) },
       server,
     );
-    pulling = await startTestApp({ registries: new RegistrySet([registry]), env: { GATEWAY_API_KEYS: KEYS } });
+    const pulling = await startTestApp({
+      http: true,
+      registries: new RegistrySet([registry]),
+      env: { GATEWAY_API_KEYS: KEYS },
+    });
     const embedding = (name: string) => ({ name, shape: [1, 8], datatype: "FP32", data: Array(8).fill(0.5) });
     const call = (key: string) =>
       fetch(`${pulling.url}/v2/models/remote%3Aorg/pair/infer`, {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DocumentStore } from "../src/db/document-store.js";
 import { PrismaDocumentStore } from "../src/db/document-store.js";
 import { createLogger } from "../src/logger.js";
@@ -12,12 +12,9 @@ import {
   startManifestServer,
 } from "./helpers/zoo-manifest-server.js";
 
+// The current test's manifest source and gateway (both close themselves when the test ends).
 let source: ManifestServer;
 let gateway: TestApp;
-afterEach(async () => {
-  await gateway.close();
-  await source.close();
-});
 
 /** A gateway with the local folder and the zoo, whose manifest is revalidated on every call by default. */
 async function start(env: Record<string, string> = {}): Promise<TestApp> {

@@ -1,21 +1,12 @@
 import { createHash } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildOnnxModel } from "../src/onnx/build-model.js";
 import { FileServer } from "./helpers/file-server.js";
 import { pullToEnd } from "./helpers/pulls.js";
-import { cachedFiles, startTestApp, type TestApp } from "./helpers/test-app.js";
-import { type ManifestServer, REAL_ENTRIES, startManifestServer } from "./helpers/zoo-manifest-server.js";
-
-let gateway: TestApp | undefined;
-let manifest: ManifestServer | undefined;
-let files: FileServer | undefined;
-afterEach(async () => {
-  await gateway?.close();
-  await manifest?.close();
-  await files?.close();
-});
+import { cachedFiles, startTestApp } from "./helpers/test-app.js";
+import { REAL_ENTRIES, startManifestServer } from "./helpers/zoo-manifest-server.js";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
@@ -45,21 +36,22 @@ function entry(model: string, path: string, bytes: Buffer, withPorts: boolean) {
   };
 }
 
+/** The manifest's host, the zoo's file mirror and a gateway over them, all closed when the test ends. */
 async function startZoo(entries: unknown[]) {
-  manifest = await startManifestServer(JSON.stringify(entries));
-  files = await FileServer.start();
-  gateway = await startTestApp({
+  const manifest = await startManifestServer(JSON.stringify(entries));
+  const files = await FileServer.start();
+  const app = await startTestApp({
     env: { REGISTRIES: "onnx-zoo", ONNX_ZOO_MANIFEST_URL: manifest.url, ONNX_ZOO_FILES_URL: `${files.url}/zoo` },
   });
-  return gateway;
+  return { app, files };
 }
 
 const MODEL = `query($ref: String!) { model(ref: $ref) { cached inputs { name elementType shape } } }`;
 
 describe("pulling from the ONNX Model Zoo", () => {
   it("pulls a model from the zoo's mirror, verifies its sha256, and reads the signature its entry lacks from the file", async () => {
-    const app = await startZoo([entry("Gen-NoPorts", "validated/gen/gen-17.onnx", generated, false)]);
-    files?.serve("/zoo/validated/gen/gen-17.onnx", generated);
+    const { app, files } = await startZoo([entry("Gen-NoPorts", "validated/gen/gen-17.onnx", generated, false)]);
+    files.serve("/zoo/validated/gen/gen-17.onnx", generated);
     const before = await app.graphql<{ model: { cached: boolean; inputs: unknown } }>(MODEL, {
       ref: "onnx-zoo:Gen-NoPorts",
     });
@@ -81,8 +73,8 @@ describe("pulling from the ONNX Model Zoo", () => {
   });
 
   it("makes an id in any case one model: one cache folder, one history under the zoo's own spelling", async () => {
-    const app = await startZoo([entry("QA-Tiny", "validated/qa/qa-tiny-17.onnx", generated, true)]);
-    files?.serve("/zoo/validated/qa/qa-tiny-17.onnx", generated);
+    const { app, files } = await startZoo([entry("QA-Tiny", "validated/qa/qa-tiny-17.onnx", generated, true)]);
+    files.serve("/zoo/validated/qa/qa-tiny-17.onnx", generated);
 
     const lower = await pullToEnd(app, "onnx-zoo:qa-tiny");
     const upper = await pullToEnd(app, "onnx-zoo:QA-TINY");
@@ -103,8 +95,8 @@ describe("pulling from the ONNX Model Zoo", () => {
   it("fails a real entry served with other bytes with INTEGRITY_ERROR and keeps nothing", async () => {
     const mnist = REAL_ENTRIES.find((e) => e.model === "MNIST-12");
     expect(mnist).toBeDefined();
-    const app = await startZoo(REAL_ENTRIES);
-    files?.serve(`/zoo/${mnist?.model_path}`, Buffer.alloc(mnist?.metadata.model_bytes ?? 0, 7));
+    const { app, files } = await startZoo(REAL_ENTRIES);
+    files.serve(`/zoo/${mnist?.model_path}`, Buffer.alloc(mnist?.metadata.model_bytes ?? 0, 7));
 
     const pull = await pullToEnd(app, "onnx-zoo:MNIST-12");
     const cached = await cachedFiles(app);

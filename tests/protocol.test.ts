@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from "./helpers/test-app.js";
 
 let gateway: TestApp;
 beforeAll(async () => {
-  gateway = await startTestApp();
+  gateway = await startTestApp({ http: true });
 });
 afterAll(() => gateway.close());
 

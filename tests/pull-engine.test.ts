@@ -1,20 +1,12 @@
 import { readdir, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseModelRef } from "../src/domain/model-ref.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { commitOf, FakePullRegistry, SECRET, seededBytes, sha256 } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
 import { pullModel, pullToEnd, startPull } from "./helpers/pulls.js";
-import { cachedFiles, startTestApp, type TestApp } from "./helpers/test-app.js";
-
-let gateway: TestApp | undefined;
-let server: FileServer | undefined;
-afterEach(async () => {
-  await gateway?.close();
-  await server?.close();
-  gateway = server = undefined;
-});
+import { cachedFiles, startTestApp } from "./helpers/test-app.js";
 
 const FILES = {
   "model.onnx": seededBytes(300_000, 1),
@@ -25,9 +17,9 @@ const FILES = {
 };
 
 async function start(env: Record<string, string> = {}) {
-  server = await FileServer.start();
+  const server = await FileServer.start();
   const registry = new FakePullRegistry("fake", server.url).add("org/tiny", FILES, server);
-  gateway = await startTestApp({ registries: new RegistrySet([registry]), env });
+  const gateway = await startTestApp({ registries: new RegistrySet([registry]), env });
   return { server, registry, gateway, model: join(gateway.dataDir, "cache", "models--fake--org--tiny") };
 }
 
@@ -83,10 +75,10 @@ describe("pulling a model", () => {
   });
 
   it("pulls every file of a model without ONNX files by default", async () => {
-    server = await FileServer.start();
+    const server = await FileServer.start();
     const files = { "model.safetensors": seededBytes(1000, 4), "config.json": Buffer.from("{}") };
     const registry = new FakePullRegistry("fake", server.url).add("org/st", files, server);
-    gateway = await startTestApp({ registries: new RegistrySet([registry]) });
+    const gateway = await startTestApp({ registries: new RegistrySet([registry]) });
 
     const pull = await pullToEnd(gateway, "fake:org/st");
 
@@ -111,7 +103,7 @@ describe("pulling a model", () => {
   });
 
   it("runs at most PULL_CONCURRENCY transfers at once", async () => {
-    server = await FileServer.start();
+    const server = await FileServer.start();
     const files = Object.fromEntries(
       Array.from({ length: 6 }, (_, i) => [`part-${i}.onnx`, seededBytes(100_000, 50 + i)]),
     );
@@ -119,7 +111,7 @@ describe("pulling a model", () => {
     for (const path of Object.keys(files)) {
       server.fault(registry.filePath("org/parts", path), { slow: { chunkBytes: 20_000, pauseMs: 20 } });
     }
-    gateway = await startTestApp({ registries: new RegistrySet([registry]), env: { PULL_CONCURRENCY: "2" } });
+    const gateway = await startTestApp({ registries: new RegistrySet([registry]), env: { PULL_CONCURRENCY: "2" } });
 
     const pull = await pullToEnd(gateway, "fake:org/parts");
 
@@ -147,10 +139,10 @@ describe("pulling a model", () => {
   });
 
   it("refuses a pull larger than the free space with INSUFFICIENT_STORAGE", async () => {
-    server = await FileServer.start();
+    const server = await FileServer.start();
     const huge = { bytes: Buffer.from("x"), sizeBytes: 2 ** 52 };
     const registry = new FakePullRegistry("fake", server.url).add("org/huge", { "model.onnx": huge }, server);
-    gateway = await startTestApp({ registries: new RegistrySet([registry]) });
+    const gateway = await startTestApp({ registries: new RegistrySet([registry]) });
 
     const result = await pullModel(gateway, "fake:org/huge");
 
@@ -183,7 +175,7 @@ describe("pulling a model", () => {
 
 describe("local folder models", () => {
   it("are cached already: a pull finishes at once without copying anything", async () => {
-    gateway = await startTestApp();
+    const gateway = await startTestApp();
 
     const pull = await startPull(gateway, "local:mlp-classifier");
     const model = await gateway.graphql<{ model: { cached: boolean } }>(

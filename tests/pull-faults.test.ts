@@ -1,25 +1,20 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { commitOf, FakePullRegistry, seededBytes, sha256 } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
 import { getPull, pullToEnd, startPull, waitForPull } from "./helpers/pulls.js";
 import { cachedFiles, startTestApp, type TestApp } from "./helpers/test-app.js";
 
-const gateways: TestApp[] = [];
-let server: FileServer | undefined;
-afterEach(async () => {
-  for (const gateway of gateways.splice(0)) await gateway.close();
-  await server?.close();
-  server = undefined;
-});
-
-async function start(files: Record<string, Buffer>, options: { dataDir?: string; env?: Record<string, string> } = {}) {
+/** A file server (a new one, or the given one) with the model, and a gateway pulling from it. */
+async function start(
+  files: Record<string, Buffer>,
+  { server, ...options }: { dataDir?: string; env?: Record<string, string>; server?: FileServer } = {},
+) {
   server ??= await FileServer.start();
   const registry = new FakePullRegistry("fake", server.url).add("org/m", files, server);
   const gateway = await startTestApp({ registries: new RegistrySet([registry]), ...options });
-  gateways.push(gateway);
   return {
     server,
     registry,
@@ -50,7 +45,7 @@ describe("a pull against a faulty file server", () => {
     const files: Record<string, Buffer> = {};
     for (let i = 0; i < 24; i++)
       files[`shard-${String(i).padStart(2, "0")}.onnx`] = seededBytes(40_000 + i * 7_919, 100 + i);
-    const { gateway, registry, snapshot } = await start(files);
+    const { gateway, registry, snapshot, server } = await start(files);
     const cuts = new Map<string, number[]>();
     // Random, but reproducible: a failure names its seed; PULL_FAULTS_SEED replays it.
     const seed = Number(process.env.PULL_FAULTS_SEED ?? Date.now() % 2 ** 31);
@@ -62,7 +57,7 @@ describe("a pull against a faulty file server", () => {
         Math.floor(random() * bytes.length * 0.25),
       );
       cuts.set(path, offsets);
-      server?.fault(registry.filePath("org/m", path), { cutAfter: [...offsets] });
+      server.fault(registry.filePath("org/m", path), { cutAfter: [...offsets] });
     }
 
     const pull = await pullToEnd(gateway, "fake:org/m");
@@ -72,7 +67,7 @@ describe("a pull against a faulty file server", () => {
     expect(pull.attempts, replay).toBe(1 + [...cuts.values()].reduce((sum, offsets) => sum + offsets.length, 0));
     for (const [path, bytes] of Object.entries(files)) {
       expect(sha256(await readFile(join(snapshot, path))), `${path} ${replay}`).toBe(sha256(bytes));
-      const gets = server?.gets(registry.filePath("org/m", path)) ?? [];
+      const gets = server.gets(registry.filePath("org/m", path));
       expect(gets, `${path} ${replay}`).toHaveLength((cuts.get(path)?.length ?? 0) + 1);
       // Every resume asked for exactly the bytes not yet received.
       let received = 0;
@@ -87,17 +82,17 @@ describe("a pull against a faulty file server", () => {
 
   it("drops a connection that stops sending and resumes on a new one", async () => {
     const bytes = seededBytes(200_000, 12);
-    const { gateway, registry, snapshot } = await start(
+    const { gateway, registry, snapshot, server } = await start(
       { "model.onnx": bytes },
       { env: { PULL_STALL_TIMEOUT_MS: "300" } },
     );
     const path = registry.filePath("org/m", "model.onnx");
-    server?.fault(path, { stallAfter: [70_000] });
+    server.fault(path, { stallAfter: [70_000] });
 
     const pull = await pullToEnd(gateway, "fake:org/m");
 
     expect(pull).toMatchObject({ status: "SUCCEEDED", attempts: 2 });
-    expect(server?.gets(path).map((r) => [r.range, r.bytesSent])).toEqual([
+    expect(server.gets(path).map((r) => [r.range, r.bytesSent])).toEqual([
       [null, 70_000],
       ["bytes=70000-", 130_000],
     ]);
@@ -106,8 +101,8 @@ describe("a pull against a faulty file server", () => {
 
   it("fails with INTEGRITY_ERROR on a corrupted byte and leaves nothing in place", async () => {
     const bytes = seededBytes(200_000, 7);
-    const { gateway, registry } = await start({ "model.onnx": bytes });
-    server?.fault(registry.filePath("org/m", "model.onnx"), { corrupt: true });
+    const { gateway, registry, server } = await start({ "model.onnx": bytes });
+    server.fault(registry.filePath("org/m", "model.onnx"), { corrupt: true });
 
     const pull = await pullToEnd(gateway, "fake:org/m");
 
@@ -122,14 +117,14 @@ describe("a pull against a faulty file server", () => {
 
   it("starts a file over when the server ignores the Range request", async () => {
     const bytes = seededBytes(300_000, 8);
-    const { gateway, registry, snapshot } = await start({ "model.onnx": bytes });
+    const { gateway, registry, snapshot, server } = await start({ "model.onnx": bytes });
     const path = registry.filePath("org/m", "model.onnx");
-    server?.fault(path, { cutAfter: [120_000], ignoreRangeOnce: true });
+    server.fault(path, { cutAfter: [120_000], ignoreRangeOnce: true });
 
     const pull = await pullToEnd(gateway, "fake:org/m");
 
     expect(pull.status).toBe("SUCCEEDED");
-    expect(server?.gets(path).map((r) => [r.range, r.status, r.bytesSent])).toEqual([
+    expect(server.gets(path).map((r) => [r.range, r.status, r.bytesSent])).toEqual([
       [null, 200, 120_000],
       ["bytes=120000-", 200, 300_000],
     ]);
@@ -138,9 +133,9 @@ describe("a pull against a faulty file server", () => {
 
   it("shares one download per file among eight simultaneous pulls of a model", async () => {
     const files = { "model.onnx": seededBytes(400_000, 9), "config.json": seededBytes(30_000, 10) };
-    const { gateway, registry, snapshot } = await start(files);
+    const { gateway, registry, snapshot, server } = await start(files);
     for (const path of Object.keys(files)) {
-      server?.fault(registry.filePath("org/m", path), { slow: { chunkBytes: 32_768, pauseMs: 15 } });
+      server.fault(registry.filePath("org/m", path), { slow: { chunkBytes: 32_768, pauseMs: 15 } });
     }
 
     const started = await Promise.all(Array.from({ length: 8 }, () => startPull(gateway, "fake:org/m")));
@@ -149,7 +144,7 @@ describe("a pull against a faulty file server", () => {
     expect(pulls.map((p) => p.status)).toEqual(Array(8).fill("SUCCEEDED"));
     // Every pull waited on the one transfer per file, so each reports the files as downloaded.
     expect(pulls.every((p) => p.files.every((f) => f.status === "VERIFIED"))).toBe(true);
-    for (const path of Object.keys(files)) expect(server?.gets(registry.filePath("org/m", path))).toHaveLength(1);
+    for (const path of Object.keys(files)) expect(server.gets(registry.filePath("org/m", path))).toHaveLength(1);
     expect(await readFile(join(snapshot, "model.onnx"))).toEqual(files["model.onnx"]);
   });
 
@@ -157,18 +152,18 @@ describe("a pull against a faulty file server", () => {
     const files = { "model.onnx": seededBytes(300_000, 11) };
     const first = await start(files);
     const path = first.registry.filePath("org/m", "model.onnx");
-    server?.fault(path, { slow: { chunkBytes: 32_768, pauseMs: 10 } });
+    first.server.fault(path, { slow: { chunkBytes: 32_768, pauseMs: 10 } });
     const a = await startPull(first.gateway, "fake:org/m");
     await waitForPull(first.gateway, a.id, (pull) => pull.bytesDone > 0);
 
-    const second = await start(files, { dataDir: first.gateway.dataDir });
+    const second = await start(files, { dataDir: first.gateway.dataDir, server: first.server });
     const seen = await getPull(second.gateway, a.id);
     const b = await startPull(second.gateway, "fake:org/m");
     const [doneA, doneB] = await Promise.all([waitForPull(first.gateway, a.id), waitForPull(second.gateway, b.id)]);
 
     expect(seen.status).toBe("RUNNING");
     expect([doneA.files[0]?.status, doneB.files[0]?.status]).toEqual(["VERIFIED", "CACHED"]);
-    expect(server?.gets(path)).toHaveLength(1);
+    expect(first.server.gets(path)).toHaveLength(1);
     expect(await readFile(join(first.snapshot, "model.onnx"))).toEqual(files["model.onnx"]);
   });
 
@@ -177,7 +172,6 @@ describe("a pull against a faulty file server", () => {
       "model.onnx": seededBytes(1000, 3),
     });
     const gateway = await startTestApp({ registries: new RegistrySet([registry]) });
-    gateways.push(gateway);
 
     const pull = await pullToEnd(gateway, "fake:org/m");
 

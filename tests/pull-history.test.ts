@@ -1,29 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { commitOf, FakePullRegistry, seededBytes } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
 import { pullToEnd } from "./helpers/pulls.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
-
-let gateway: TestApp | undefined;
-let server: FileServer | undefined;
-afterEach(async () => {
-  await gateway?.close();
-  await server?.close();
-  gateway = server = undefined;
-});
+import { startTestApp } from "./helpers/test-app.js";
 
 const SHARED = seededBytes(100_000, 41);
 
 async function start() {
-  server = await FileServer.start();
+  const server = await FileServer.start();
   const registry = new FakePullRegistry("fake", server.url)
     .add("org/a", { "model.onnx": SHARED, "a.json": seededBytes(1_000, 42) }, server)
     .add("org/b", { "model.onnx": SHARED, "b.json": seededBytes(2_000, 43) }, server)
     .add("org/c", { "model.onnx": seededBytes(10, 44) }, server);
-  gateway = await startTestApp({ registries: new RegistrySet([registry]) });
+  const gateway = await startTestApp({ registries: new RegistrySet([registry]) });
   return { gateway, server, registry };
 }
 

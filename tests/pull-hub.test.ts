@@ -1,9 +1,9 @@
 import { readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakeHubRepo } from "./helpers/fake-hub.js";
 import { sha256 } from "./helpers/fake-pull-registry.js";
-import { type HubGateway, startHubGateway } from "./helpers/hub-gateway.js";
+import { startHubGateway } from "./helpers/hub-gateway.js";
 import { pullModel, pullToEnd } from "./helpers/pulls.js";
 
 const GRAPH = Buffer.from("graph bytes ".repeat(5_000));
@@ -19,12 +19,9 @@ const REPOS: FakeHubRepo[] = [
   { id: "acme/gated", gated: "manual", grantedTokens: ["hf_granted"] },
 ];
 
-let setup: HubGateway | undefined;
-afterEach(() => setup?.close());
-
 describe("pulling from the Hugging Face Hub registry", () => {
   it("follows the Hub's CDN redirects without the token, verifies the LFS sha256 and fills the cache", async () => {
-    setup = await startHubGateway({ repos: REPOS, tokens: ["hf_granted"] }, { HF_TOKEN: "hf_granted" });
+    const setup = await startHubGateway({ repos: REPOS, tokens: ["hf_granted"] }, { HF_TOKEN: "hf_granted" });
     const { hub, gateway } = setup;
 
     const pull = await pullToEnd(gateway, "hf:acme/vision");
@@ -46,7 +43,7 @@ describe("pulling from the Hugging Face Hub registry", () => {
   });
 
   it("answers a gated model the token has no access to with GATED_MODEL before anything is written", async () => {
-    setup = await startHubGateway({ repos: REPOS, tokens: ["hf_other"] }, { HF_TOKEN: "hf_other" });
+    const setup = await startHubGateway({ repos: REPOS, tokens: ["hf_other"] }, { HF_TOKEN: "hf_other" });
 
     const result = await pullModel(setup.gateway, "hf:acme/gated");
 

@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sampleModels } from "../src/registries/local/sample-models.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakePullRegistry } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
 import { runInference, runOk } from "./helpers/run-inference.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
-
-let gateway: TestApp | undefined;
-let server: FileServer | undefined;
-afterEach(async () => {
-  await gateway?.close();
-  await server?.close();
-  gateway = server = undefined;
-});
+import { startTestApp } from "./helpers/test-app.js";
 
 const pair = sampleModels().find((model) => model.path === "pair-classifier.onnx")?.bytes as Uint8Array;
 const embedding = (name: string, value: number) => ({
@@ -25,14 +17,14 @@ const inputs = [embedding("left", 0.25), embedding("right", 0.75)];
 
 describe("inference on a model of a remote registry", () => {
   it("pulls the model into the cache first, then runs it from there without asking the registry again", async () => {
-    server = await FileServer.start();
+    const server = await FileServer.start();
     const files = {
       "onnx/model.onnx": Buffer.from(pair),
       "config.json": Buffer.from("{}"),
       "weights.bin": Buffer.alloc(10),
     };
     const registry = new FakePullRegistry("remote", server.url).add("org/pair", files, server);
-    gateway = await startTestApp({ registries: new RegistrySet([registry]) });
+    const gateway = await startTestApp({ registries: new RegistrySet([registry]) });
 
     const refused = await runInference(gateway, { model: "remote:org/pair", pull: false, inputs });
     const first = await runOk(gateway, { model: "remote:org/pair", inputs });

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from "node:fs/pr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakePullRegistry, seededBytes, sha256 } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
@@ -14,16 +14,9 @@ const BYTES = seededBytes(1_500_000, 7);
 const LONG_AGO = new Date(Date.now() - 5 * 60_000);
 const FOREIGN_OWNER = JSON.stringify({ host: "replaced-container-7f3a", pid: 1, token: randomUUID() });
 
-let gateways: TestApp[] = [];
+// The current test's file server and shared data folder; setUp makes both, and both go when the test ends.
 let server: FileServer | undefined;
 let dataDir: string | undefined;
-afterEach(async () => {
-  for (const gateway of gateways) await gateway.close();
-  gateways = [];
-  await server?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  dataDir = undefined;
-});
 
 /** A registry serving one slow 1.5 MB model, and a data folder gateways can share. */
 async function setUp(): Promise<{ registry: FakePullRegistry; path: string }> {
@@ -31,15 +24,16 @@ async function setUp(): Promise<{ registry: FakePullRegistry; path: string }> {
   const registry = new FakePullRegistry("fake", server.url).add("org/slow", { "model.onnx": BYTES }, server);
   const path = registry.filePath("org/slow", "model.onnx");
   server.fault(path, { slow: { chunkBytes: 16_384, pauseMs: 20 } });
-  dataDir = await mkdtemp(join(tmpdir(), "gateway-leases-"));
-  await copyTemplateDatabase(dataDir);
+  const folder = await mkdtemp(join(tmpdir(), "gateway-leases-"));
+  // Registered before any gateway on it starts, so it is removed after they have closed.
+  onTestFinished(() => rm(folder, { recursive: true, force: true }));
+  await copyTemplateDatabase(folder);
+  dataDir = folder;
   return { registry, path };
 }
 
-async function gatewayOn(registry: FakePullRegistry): Promise<TestApp> {
-  const gateway = await startTestApp({ registries: new RegistrySet([registry]), dataDir });
-  gateways.push(gateway);
-  return gateway;
+function gatewayOn(registry: FakePullRegistry): Promise<TestApp> {
+  return startTestApp({ registries: new RegistrySet([registry]), dataDir });
 }
 
 /** A pull row as a gateway on another host left it: RUNNING, its last heartbeat `heardAt`. */
@@ -74,7 +68,6 @@ describe("a pull whose owner ran on another host", () => {
     const silent = await foreignPull(first, LONG_AGO);
     const heard = await foreignPull(first, new Date());
     await first.close();
-    gateways = [];
 
     const next = await gatewayOn(registry);
 

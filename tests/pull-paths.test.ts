@@ -1,19 +1,11 @@
 import { readdir } from "node:fs/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { unsafePathReason } from "../src/cache/safe-path.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakePullRegistry } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
 import { pullModel } from "./helpers/pulls.js";
-import { cachedFiles, startTestApp, type TestApp } from "./helpers/test-app.js";
-
-let gateway: TestApp | undefined;
-let server: FileServer | undefined;
-afterEach(async () => {
-  await gateway?.close();
-  await server?.close();
-  gateway = server = undefined;
-});
+import { cachedFiles, startTestApp } from "./helpers/test-app.js";
 
 const HOSTILE = [
   ["../escape.onnx", /a "\.\." segment/],
@@ -29,10 +21,10 @@ const HOSTILE = [
 
 describe("file paths from a hostile registry", () => {
   it.each(HOSTILE)("refuses %j before anything touches the disk (UNSAFE_PATH)", async (path, why) => {
-    server = await FileServer.start();
+    const server = await FileServer.start();
     const files = { "model.onnx": Buffer.from("fine"), [path]: Buffer.from("#!/bin/sh\nrm -rf ~\n") };
     const registry = new FakePullRegistry("evil", server.url).add("org/m", files, server);
-    gateway = await startTestApp({ registries: new RegistrySet([registry]) });
+    const gateway = await startTestApp({ registries: new RegistrySet([registry]) });
 
     const result = await pullModel(gateway, "evil:org/m", { files: ["*"] });
 
@@ -45,11 +37,11 @@ describe("file paths from a hostile registry", () => {
   });
 
   it("refuses revisions and model ids that would leave the cache (the user's before asking the registry)", async () => {
-    server = await FileServer.start();
+    const server = await FileServer.start();
     const registry = new FakePullRegistry("evil", server.url)
       .add("org/m", { "model.onnx": Buffer.from("x") }, server, "../../../refs/main")
       .add("../../outside", { "model.onnx": Buffer.from("x") }, server);
-    gateway = await startTestApp({ registries: new RegistrySet([registry]) });
+    const gateway = await startTestApp({ registries: new RegistrySet([registry]) });
 
     const revision = await pullModel(gateway, "evil:org/m");
     const asked = registry.listCalls;

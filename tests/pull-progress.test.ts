@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakePullRegistry, seededBytes } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
 import { PULL_FIELDS, type PullData, pullToEnd, readEvents, startPull, waitForPull } from "./helpers/pulls.js";
-import { cachedFiles, startTestApp, type TestApp } from "./helpers/test-app.js";
-
-let gateway: TestApp | undefined;
-let server: FileServer | undefined;
-afterEach(async () => {
-  await gateway?.close();
-  await server?.close();
-  gateway = server = undefined;
-});
+import { cachedFiles, startTestApp } from "./helpers/test-app.js";
 
 const PROGRESS = `subscription($id: ID!) {
   pullProgress(id: $id) { pullId status bytesDone bytesTotal bytesPerSecond etaSeconds currentFile filesDone filesTotal errorCode }
@@ -36,11 +28,11 @@ const MODEL = seededBytes(1_000_000, 21);
 
 /** A gateway whose one model the file server delivers slowly (about 1.6 MB/s). */
 async function startSlow() {
-  server = await FileServer.start();
+  const server = await FileServer.start();
   const registry = new FakePullRegistry("fake", server.url).add("org/slow", { "model.onnx": MODEL }, server);
   const path = registry.filePath("org/slow", "model.onnx");
   server.fault(path, { slow: { chunkBytes: 16_384, pauseMs: 10 } });
-  gateway = await startTestApp({ registries: new RegistrySet([registry]) });
+  const gateway = await startTestApp({ http: true, registries: new RegistrySet([registry]) });
   return { gateway, server, path };
 }
 
@@ -70,7 +62,7 @@ describe("pull progress", () => {
   });
 
   it("answers a finished pull with its final state at once, and an unknown id with PULL_NOT_FOUND", async () => {
-    gateway = await startTestApp();
+    const gateway = await startTestApp({ http: true });
     const pull = await startPull(gateway, "local:mlp-classifier");
 
     const finished = await readEvents<Progress>(gateway, PROGRESS, { id: pull.id });

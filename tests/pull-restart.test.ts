@@ -3,23 +3,17 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { startChildGateway } from "./helpers/child-gateway.js";
 import { commitOf, FakePullRegistry, seededBytes, sha256 } from "./helpers/fake-pull-registry.js";
 import { FileServer } from "./helpers/file-server.js";
 import { getPull, pullToEnd } from "./helpers/pulls.js";
-import { copyTemplateDatabase, startTestApp, type TestApp } from "./helpers/test-app.js";
+import { copyTemplateDatabase, startTestApp } from "./helpers/test-app.js";
 
 let child: ChildProcess | undefined;
-let gateway: TestApp | undefined;
-let server: FileServer | undefined;
-let dataDir: string | undefined;
-afterEach(async () => {
+afterEach(() => {
   child?.kill("SIGKILL");
-  await gateway?.close();
-  await server?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 /** Starts the child gateway and answers its URL once it listens. */
@@ -32,11 +26,12 @@ function startChild(env: Record<string, string>): Promise<string> {
 describe("a gateway killed in the middle of a pull", () => {
   it("marks the pull INTERRUPTED at the next start, and the next pull resumes from the partial file", async () => {
     const bytes = seededBytes(2_000_000, 31);
-    server = await FileServer.start();
+    const server = await FileServer.start();
     const registry = new FakePullRegistry("fake", server.url).add("org/big", { "model.onnx": bytes }, server);
     const path = registry.filePath("org/big", "model.onnx");
     server.fault(path, { slow: { chunkBytes: 16_384, pauseMs: 10 } });
-    dataDir = await mkdtemp(join(tmpdir(), "gateway-restart-"));
+    const dataDir = await mkdtemp(join(tmpdir(), "gateway-restart-"));
+    onTestFinished(() => rm(dataDir, { recursive: true, force: true })); // after the gateway on it closes
     await copyTemplateDatabase(dataDir);
     const model = join(dataDir, "cache", "models--fake--org--big");
     const partial = join(model, "blobs", `${sha256(bytes)}.incomplete`);
@@ -61,7 +56,7 @@ describe("a gateway killed in the middle of a pull", () => {
     const kept = (await stat(partial)).size;
 
     server.fault(path, {});
-    gateway = await startTestApp({ registries: new RegistrySet([registry]), dataDir });
+    const gateway = await startTestApp({ registries: new RegistrySet([registry]), dataDir });
     const interrupted = await getPull(gateway, id);
     const resumed = await pullToEnd(gateway, "fake:org/big");
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BackendGateway, startBackendGateway } from "./helpers/backend-gateway.js";
 import { FakeOipBackend } from "./helpers/fake-oip-backend.js";
 import { oipInfer } from "./helpers/oip.js";
@@ -49,6 +49,7 @@ describe("a second gateway process as gateway A's remote backend", () => {
     await copyTemplateDatabase(dataDir);
     b = await startBackendGateway({ DATA_DIR: dataDir, GATEWAY_API_KEYS: `${B_KEY}=read+infer` });
     a = await startTestApp({
+      http: true,
       env: {
         INFERENCE_BACKENDS: backendsVariable({
           name: "b",
@@ -142,25 +143,21 @@ describe("a second gateway process as gateway A's remote backend", () => {
 });
 
 describe("backends that misbehave", () => {
-  let fake: FakeOipBackend;
-  let gateway: TestApp;
-  afterEach(async () => {
-    await gateway?.close();
-    await fake?.close();
-  });
-
-  async function startWith(entry: Record<string, unknown>): Promise<void> {
-    fake = await FakeOipBackend.start();
-    gateway = await startTestApp({
+  /** A fake backend and a gateway using it; `http` opens the gateway's port, for /metrics and OIP calls. */
+  async function startWith(entry: Record<string, unknown>, { http = false } = {}) {
+    const fake = await FakeOipBackend.start();
+    const gateway = await startTestApp({
+      http,
       env: {
         INFERENCE_BACKENDS: backendsVariable({ name: "fake", url: fake.url, token: "FAKE_TOKEN", ...entry }),
         FAKE_TOKEN: "fake-token-0123456789",
       },
     });
+    return { fake, gateway };
   }
 
   it("sends JSON tensors with the token to a backend without the binary extension, and reads its JSON answer", async () => {
-    await startWith({ models: ["local:mlp-*"] });
+    const { fake, gateway } = await startWith({ models: ["local:mlp-*"] });
 
     const result = await runOk(gateway, run("REMOTE"));
 
@@ -180,7 +177,7 @@ describe("backends that misbehave", () => {
   });
 
   it("runs on a backend whose metadata states no signature, sending the inputs as given and taking every output", async () => {
-    await startWith({ models: ["local:mlp-*"] });
+    const { fake, gateway } = await startWith({ models: ["local:mlp-*"] });
     fake.metadata = "bare";
 
     const result = await runOk(gateway, run("REMOTE"));
@@ -194,7 +191,10 @@ describe("backends that misbehave", () => {
   });
 
   it("ends a call to a backend that never answers at its deadline, runs it locally and skips the backend next time", async () => {
-    await startWith({ models: ["local:*"], timeoutMs: 400, checkIntervalMs: 60_000 });
+    const { fake, gateway } = await startWith(
+      { models: ["local:*"], timeoutMs: 400, checkIntervalMs: 60_000 },
+      { http: true },
+    );
     fake.mode = "hang";
 
     const first = await runOk(gateway, run("AUTO"));
@@ -216,7 +216,7 @@ describe("backends that misbehave", () => {
   });
 
   it("skips a backend for a model it does not serve, and refuses REMOTE when no backend's patterns match", async () => {
-    await startWith({ models: ["local:pair-classifier"] });
+    const { gateway } = await startWith({ models: ["local:pair-classifier"] });
     const pair = {
       model: "local:pair-classifier",
       inputs: ["left", "right"].map((name) => ({
@@ -237,7 +237,7 @@ describe("backends that misbehave", () => {
   });
 
   it("runs calls another gateway offloaded here on this gateway only, so two gateways never bounce one call", async () => {
-    await startWith({ models: ["local:*"] });
+    const { fake, gateway } = await startWith({ models: ["local:*"] }, { http: true });
     const request = { inputs: [{ name: "features", shape: [1, 4], datatype: "FP32", data: features.data }] };
     const offload = { "x-model-gateway-offload": "1" };
 

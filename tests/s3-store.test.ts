@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleModels } from "../src/registries/local/sample-models.js";
 import { RegistrySet } from "../src/registries/registry-set.js";
 import { FakePullRegistry, seededBytes, sha256 } from "./helpers/fake-pull-registry.js";
@@ -41,17 +41,9 @@ afterAll(async () => {
   await s3.stop();
 });
 
-let gateways: TestApp[] = [];
-afterEach(async () => {
-  for (const gateway of gateways) await gateway.close();
-  gateways = [];
-});
-
 /** A gateway (its own database and disk, as a replica on another machine has) on the bucket under `prefix`. */
-async function replica(prefix: string, env: Record<string, string> = {}): Promise<TestApp> {
-  const gateway = await startTestApp({ registries: new RegistrySet([registry]), env: { ...s3.env(prefix), ...env } });
-  gateways.push(gateway);
-  return gateway;
+function replica(prefix: string, env: Record<string, string> = {}): Promise<TestApp> {
+  return startTestApp({ registries: new RegistrySet([registry]), env: { ...s3.env(prefix), ...env } });
 }
 
 const gets = (id: string, path: string) => files.gets(registry.filePath(id, path)).length;

@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from "./helpers/test-app.js";
 let gateway: TestApp;
 const providerState = { initialized: expect.any(Boolean), error: expect.toBeOneOf([null, expect.any(String)]) };
 beforeAll(async () => {
-  gateway = await startTestApp();
+  gateway = await startTestApp({ http: true });
 });
 afterAll(() => gateway.close());
 
@@ -84,7 +84,7 @@ describe("HTTP server", () => {
   });
 
   it("masks a resolver's unexpected failure as INTERNAL_SERVER_ERROR with nothing from the inside, in development too", async () => {
-    const dev = await startTestApp({ env: { NODE_ENV: "development" } });
+    const dev = await startTestApp({ http: true, env: { NODE_ENV: "development" } });
     try {
       // A table gone from under the gateway: its resolver fails with the driver's own words.
       await dev.app.services.db.$executeRawUnsafe('DROP TABLE "PullFile"');

@@ -10,7 +10,7 @@ import { pullModel, pullToEnd } from "./helpers/pulls.js";
 import { needsPackage } from "./helpers/services/free-port.js";
 import { REDIS_PACKAGE, type RedisServer, redisInstalled, startRedis } from "./helpers/services/redis-server.js";
 import { type S3Server, startS3 } from "./helpers/services/s3-server.js";
-import { startTestApp, type TestApp } from "./helpers/test-app.js";
+import { startTestApp } from "./helpers/test-app.js";
 
 const FOREIGN_OWNER = JSON.stringify({ host: "another-replica-3c1d", pid: 1, token: randomUUID() });
 const DEAD_OWNER = JSON.stringify({
@@ -23,7 +23,6 @@ let redis: RedisServer;
 let s3: S3Server;
 let files: FileServer;
 let registry: FakePullRegistry;
-let gateway: TestApp | undefined;
 let connection: RedisConnection | undefined;
 describe.skipIf(!redisInstalled())(
   needsPackage("a gateway on Redis and an S3 store", REDIS_PACKAGE, redisInstalled()),
@@ -42,19 +41,17 @@ describe.skipIf(!redisInstalled())(
       await s3.stop();
     });
     afterEach(async () => {
-      await gateway?.close();
       await connection?.close();
-      gateway = connection = undefined;
+      connection = undefined;
     });
 
     const open = () => RedisConnection.open(redis.url, createLogger("silent"));
-    const start = async () => {
-      gateway = await startTestApp({
+    const start = () =>
+      startTestApp({
+        http: true,
         registries: new RegistrySet([registry]),
         env: { REDIS_URL: redis.url, ...s3.env(`shared-${randomUUID().slice(0, 8)}/`) },
       });
-      return gateway;
-    };
 
     it("takes over a Redis lock whose holder died on this host at once, and one silent on another host after its lease", async () => {
       connection = await open();

@@ -15,7 +15,7 @@ beforeAll(async () => {
   if (!CHROMIUM) return;
   [browser, gateway] = await Promise.all([
     launchBrowser(),
-    startTestApp({ env: { GATEWAY_API_KEYS: `${READ_KEY}=read` } }),
+    startTestApp({ http: true, env: { GATEWAY_API_KEYS: `${READ_KEY}=read` } }),
   ]);
 });
 afterAll(async () => {

@@ -35,7 +35,10 @@ function assetPaths(html: string): string[] {
 let gateway: TestApp;
 let keyed: TestApp;
 beforeAll(async () => {
-  [gateway, keyed] = await Promise.all([startTestApp(), startTestApp({ env: { GATEWAY_API_KEYS: `${KEY}=read` } })]);
+  [gateway, keyed] = await Promise.all([
+    startTestApp({ http: true }),
+    startTestApp({ http: true, env: { GATEWAY_API_KEYS: `${KEY}=read` } }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([gateway?.close(), keyed?.close()]);

@@ -11,7 +11,7 @@ let gateway: TestApp;
 let url: string;
 beforeAll(async () => {
   if (!CHROMIUM) return;
-  [browser, gateway] = await Promise.all([launchBrowser(), startTestApp()]);
+  [browser, gateway] = await Promise.all([launchBrowser(), startTestApp({ http: true })]);
   url = gateway.url;
 });
 afterAll(async () => {

@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   buildRepoState,
   DEFAULT_LIST_FIELDS,
@@ -10,6 +9,7 @@ import {
   resolveRevision,
   treeEntries,
 } from "./fake-hub-repos.js";
+import { type LocalServer, startLocalServer } from "./local-server.js";
 
 export type { FakeHubFile, FakeHubRepo } from "./fake-hub-repos.js";
 
@@ -77,7 +77,7 @@ export class FakeHub {
   cdnPace: { chunkBytes: number; pauseMs: number } | null = null;
   private readonly repos: Map<string, HubRepoState>;
   private readonly scripted: Array<{ match: (request: RecordedRequest) => boolean; answers: FakeAnswer[] }> = [];
-  private readonly servers: Server[] = [];
+  private readonly servers: LocalServer[] = [];
   private readonly origins = { hub: "", canonical: "", cdn: "" };
   private apiCalls = 0;
 
@@ -88,12 +88,11 @@ export class FakeHub {
   static async start(options: FakeHubOptions): Promise<FakeHub> {
     const hub = new FakeHub(options);
     for (const server of ["hub", "canonical", "cdn"] as const) {
-      const http = createServer((req, res) => void hub.handle(server, req, res));
-      await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-      hub.servers.push(http);
       // The canonical host gets a host name of its own, as huggingface.co is not the mirror's.
       const host = server === "canonical" ? "localhost" : "127.0.0.1";
-      hub.origins[server] = `http://${host}:${(http.address() as AddressInfo).port}`;
+      const http = await startLocalServer((req, res) => hub.handle(server, req, res), { host });
+      hub.servers.push(http);
+      hub.origins[server] = http.url;
     }
     return hub;
   }
@@ -131,12 +130,7 @@ export class FakeHub {
   }
 
   async close(): Promise<void> {
-    await Promise.all(
-      this.servers.map((server) => {
-        server.closeAllConnections();
-        return new Promise((resolve) => server.close(resolve));
-      }),
-    );
+    await Promise.all(this.servers.map((server) => server.close()));
   }
 
   private async handle(server: FakeHubServer, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,13 +1,9 @@
 import { createHash, createHmac } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type LocalRequest, type LocalServer, startLocalServer } from "./local-server.js";
 
 /** One request the storage server received, with every header it carried. */
-export interface StorageRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-}
+export type StorageRequest = LocalRequest;
 
 const SECRET = "fake-storage-signing-key";
 const BUCKET = "kaggle-models-data";
@@ -19,43 +15,26 @@ const BUCKET = "kaggle-models-data";
  * records every request's headers, so tests can prove no Kaggle credential ever reached it.
  */
 export class FakeKaggleStorage {
-  readonly requests: StorageRequest[] = [];
   private readonly objects = new Map<string, Buffer>();
-  private server: Server | null = null;
-  private origin = "";
   private dropAfter: number | null = null;
   private corrupting = false;
 
+  private constructor(private readonly server: LocalServer) {}
+
   static async start(): Promise<FakeKaggleStorage> {
-    const storage = new FakeKaggleStorage();
-    const server = createServer((req, res) => {
-      const url = new URL(req.url ?? "/", "http://storage");
-      storage.requests.push({ method: req.method ?? "GET", path: url.pathname, headers: req.headers });
-      const answer = storage.answer(url, req.headers.range);
-      res.writeHead(answer.status, answer.headers);
-      if (storage.corrupting && answer.status < 300 && typeof answer.body !== "string") {
-        // Damaged in transit: the body differs from the object its x-goog-hash describes.
-        storage.corrupting = false;
-        const damaged = Buffer.from(answer.body);
-        damaged[damaged.length >> 1] = (damaged[damaged.length >> 1] ?? 0) ^ 0xff;
-        answer.body = damaged;
-      }
-      const cut = storage.dropAfter;
-      if (cut !== null && answer.status < 300 && typeof answer.body !== "string") {
-        storage.dropAfter = null;
-        res.write(answer.body.subarray(0, cut), () => res.socket?.destroy());
-        return;
-      }
-      res.end(req.method === "HEAD" ? undefined : answer.body);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    storage.server = server;
-    storage.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    let storage: FakeKaggleStorage | undefined;
+    const server = await startLocalServer((req, res) => storage?.handle(req, res), { record: true });
+    storage = new FakeKaggleStorage(server);
     return storage;
   }
 
   get url(): string {
-    return this.origin;
+    return this.server.url;
+  }
+
+  /** Every request so far, with its headers. */
+  get requests(): StorageRequest[] {
+    return this.server.requests;
   }
 
   /** Stores an object and answers the signed URL Kaggle would redirect to. */
@@ -63,7 +42,7 @@ export class FakeKaggleStorage {
     const path = `/${BUCKET}/${key.split("/").map(encodeURIComponent).join("/")}`;
     this.objects.set(path, content);
     const signature = createHmac("sha256", SECRET).update(path).digest("hex");
-    return `${this.origin}${path}?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=3600&X-Goog-Signature=${signature}`;
+    return `${this.url}${path}?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=3600&X-Goog-Signature=${signature}`;
   }
 
   /** The next download's body has one byte flipped, while its headers still describe the object. */
@@ -77,10 +56,26 @@ export class FakeKaggleStorage {
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await this.server.close();
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const answer = this.answer(new URL(req.url ?? "/", "http://storage"), req.headers.range);
+    res.writeHead(answer.status, answer.headers);
+    if (this.corrupting && answer.status < 300 && typeof answer.body !== "string") {
+      // Damaged in transit: the body differs from the object its x-goog-hash describes.
+      this.corrupting = false;
+      const damaged = Buffer.from(answer.body);
+      damaged[damaged.length >> 1] = (damaged[damaged.length >> 1] ?? 0) ^ 0xff;
+      answer.body = damaged;
+    }
+    const cut = this.dropAfter;
+    if (cut !== null && answer.status < 300 && typeof answer.body !== "string") {
+      this.dropAfter = null;
+      res.write(answer.body.subarray(0, cut), () => res.socket?.destroy());
+      return;
+    }
+    res.end(req.method === "HEAD" ? undefined : answer.body);
   }
 
   private answer(url: URL, range: string | undefined) {

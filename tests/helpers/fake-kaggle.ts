@@ -1,5 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import {
   bytesOf,
   type FakeKaggleInstance,
@@ -12,6 +11,7 @@ import {
   versionsJson,
 } from "./fake-kaggle-models.js";
 import { FakeKaggleStorage } from "./fake-kaggle-storage.js";
+import { type LocalServer, startLocalServer } from "./local-server.js";
 
 export type { FakeKaggleFile, FakeKaggleInstance, FakeKaggleModel } from "./fake-kaggle-models.js";
 
@@ -69,8 +69,7 @@ const error = (code: number, message: string): Reply => ({ status: code, json: {
 export class FakeKaggle {
   readonly requests: KaggleRequest[] = [];
   private readonly scripted: Array<{ match: (request: KaggleRequest) => boolean; answers: FakeAnswer[] }> = [];
-  private server: Server | null = null;
-  private origin = "";
+  private server!: LocalServer;
 
   private constructor(
     private readonly options: FakeKaggleOptions,
@@ -79,20 +78,17 @@ export class FakeKaggle {
 
   static async start(options: FakeKaggleOptions): Promise<FakeKaggle> {
     const kaggle = new FakeKaggle(options, await FakeKaggleStorage.start());
-    const server = createServer((req, res) => {
+    kaggle.server = await startLocalServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => kaggle.handle(req.method ?? "GET", req.url ?? "/", req.headers, Buffer.concat(chunks), res));
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    kaggle.server = server;
-    kaggle.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return kaggle;
   }
 
   /** The API endpoint, as KAGGLE_API_ENDPOINT. */
   get url(): string {
-    return this.origin;
+    return this.server.url;
   }
 
   /** The API requests that called one RPC. */
@@ -106,21 +102,11 @@ export class FakeKaggle {
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (server) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await this.server.close();
     await this.storage.close();
   }
 
-  private handle(
-    method: string,
-    rawUrl: string,
-    headers: IncomingHttpHeaders,
-    raw: Buffer,
-    res: import("node:http").ServerResponse,
-  ): void {
+  private handle(method: string, rawUrl: string, headers: IncomingHttpHeaders, raw: Buffer, res: ServerResponse): void {
     const path = new URL(rawUrl, "http://kaggle").pathname;
     let body: Record<string, unknown> = {};
     let malformed = false;

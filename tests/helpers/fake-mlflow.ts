@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   EXPERIMENT,
   type FakeMlflowModel,
@@ -9,6 +8,7 @@ import {
   versionState,
 } from "./fake-mlflow-models.js";
 import { compare, pageToken, parseFilter, readPageToken } from "./fake-mlflow-search.js";
+import { type LocalServer, startLocalServer } from "./local-server.js";
 
 export type { FakeMlflowModel, FakeMlflowVersion } from "./fake-mlflow-models.js";
 
@@ -65,7 +65,7 @@ export class FakeMlflow {
   private readonly models = new Map<string, { model: FakeMlflowModel; versions: VersionState[] }>();
   private readonly artifacts = new Map<string, Uint8Array>();
   private readonly scripted: Array<{ match: (request: RecordedRequest) => boolean; answers: FakeAnswer[] }> = [];
-  private readonly servers: Server[] = [];
+  private readonly servers: LocalServer[] = [];
   private readonly origins = { mlflow: "", storage: "" };
 
   private constructor(private readonly options: FakeMlflowOptions) {
@@ -75,12 +75,11 @@ export class FakeMlflow {
   static async start(options: FakeMlflowOptions): Promise<FakeMlflow> {
     const fake = new FakeMlflow(options);
     for (const server of ["mlflow", "storage"] as const) {
-      const http = createServer((req, res) => fake.handle(server, req, res));
-      await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-      fake.servers.push(http);
       // The storage host gets a host name of its own: another origin than the tracking server.
       const host = server === "storage" ? "localhost" : "127.0.0.1";
-      fake.origins[server] = `http://${host}:${(http.address() as AddressInfo).port}`;
+      const http = await startLocalServer((req, res) => fake.handle(server, req, res), { host });
+      fake.servers.push(http);
+      fake.origins[server] = http.url;
     }
     return fake;
   }
@@ -110,12 +109,7 @@ export class FakeMlflow {
   }
 
   async close(): Promise<void> {
-    await Promise.all(
-      this.servers.map((server) => {
-        server.closeAllConnections();
-        return new Promise((resolve) => server.close(resolve));
-      }),
-    );
+    await Promise.all(this.servers.map((server) => server.close()));
   }
 
   private handle(server: RecordedRequest["server"], req: IncomingMessage, res: ServerResponse): void {

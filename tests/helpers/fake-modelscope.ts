@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   buildState,
   commitJson,
@@ -13,6 +12,7 @@ import {
   resolveRevision,
   revisionsData,
 } from "./fake-modelscope-repos.js";
+import { type LocalServer, startLocalServer } from "./local-server.js";
 
 export type { FakeModelScopeFile, FakeModelScopeRepo } from "./fake-modelscope-repos.js";
 
@@ -82,7 +82,7 @@ export class FakeModelScope {
   private readonly repos: Map<string, FakeModelScopeState>;
   private readonly scripted: Array<{ match: (r: ModelScopeRequest) => boolean; answers: ScriptedAnswer[] }> = [];
   private readonly downloadFaults = new Map<string, DownloadFaults>();
-  private readonly servers: Server[] = [];
+  private readonly servers: LocalServer[] = [];
   private readonly origins = { api: "", oss: "" };
 
   private constructor(private readonly options: FakeModelScopeOptions) {
@@ -92,12 +92,11 @@ export class FakeModelScope {
   static async start(options: FakeModelScopeOptions): Promise<FakeModelScope> {
     const fake = new FakeModelScope(options);
     for (const server of ["api", "oss"] as const) {
-      const http = createServer((req, res) => fake.handle(server, req, res));
-      await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-      fake.servers.push(http);
       // The storage gets a host name of its own, as ModelScope's OSS buckets are not its site.
       const host = server === "oss" ? "localhost" : "127.0.0.1";
-      fake.origins[server] = `http://${host}:${(http.address() as AddressInfo).port}`;
+      const http = await startLocalServer((req, res) => fake.handle(server, req, res), { host });
+      fake.servers.push(http);
+      fake.origins[server] = http.url;
     }
     return fake;
   }
@@ -142,12 +141,7 @@ export class FakeModelScope {
   }
 
   async close(): Promise<void> {
-    await Promise.all(
-      this.servers.map((server) => {
-        server.closeAllConnections();
-        return new Promise((resolve) => server.close(resolve));
-      }),
-    );
+    await Promise.all(this.servers.map((server) => server.close()));
   }
 
   private handle(server: FakeModelScopeServer, req: IncomingMessage, res: ServerResponse): void {

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type LocalServer, startLocalServer } from "./local-server.js";
 
 /** An inference request the fake received. */
 export interface ReceivedInfer {
@@ -24,22 +24,20 @@ export class FakeOipBackend {
   metadata: "signature" | "bare" = "signature";
   static readonly PROBABILITIES = [0.125, 0.25, 0.625];
 
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private constructor(private readonly server: LocalServer) {}
 
   static async start(): Promise<FakeOipBackend> {
     let fake: FakeOipBackend | undefined;
-    const server = createServer((request, response) => fake?.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    fake = new FakeOipBackend(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    fake = new FakeOipBackend(await startLocalServer((request, response) => fake?.handle(request, response)));
     return fake;
   }
 
+  get url(): string {
+    return this.server.url;
+  }
+
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+    await this.server.close();
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

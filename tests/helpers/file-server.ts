@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type LocalServer, startLocalServer } from "./local-server.js";
 
 /** What the server did with one request. */
 export interface ServedRequest {
@@ -44,17 +44,16 @@ export class FileServer {
   private sending = 0;
   private readonly files = new Map<string, Buffer>();
 
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private constructor(private readonly server: LocalServer) {}
 
   static async start(host = "127.0.0.1"): Promise<FileServer> {
     let self: FileServer | undefined;
-    const server = createServer((request, response) => self?.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    self = new FileServer(server, `http://${host}:${(server.address() as AddressInfo).port}`);
+    self = new FileServer(await startLocalServer((request, response) => self?.handle(request, response), { host }));
     return self;
+  }
+
+  get url(): string {
+    return this.server.url;
   }
 
   serve(path: string, bytes: Buffer): void {
@@ -71,8 +70,7 @@ export class FileServer {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+    await this.server.close();
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {

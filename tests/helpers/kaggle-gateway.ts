@@ -1,9 +1,10 @@
 import { FakeKaggle, type FakeKaggleOptions } from "./fake-kaggle.js";
 import { startTestApp, type TestApp } from "./test-app.js";
 
-export interface KaggleGateway {
+export interface KaggleGateway extends AsyncDisposable {
   kaggle: FakeKaggle;
   gateway: TestApp;
+  /** Closes the gateway, then the fake (both also close themselves when started in a test). */
   close(): Promise<void>;
 }
 
@@ -16,12 +17,14 @@ export async function startKaggleGateway(
   const gateway = await startTestApp({
     env: { REGISTRIES: "kaggle", KAGGLE_API_ENDPOINT: kaggle.url, KAGGLE_RETRY_BACKOFF_MS: "5", ...env },
   });
+  const close = async () => {
+    await gateway.close();
+    await kaggle.close();
+  };
   return {
     kaggle,
     gateway,
-    async close() {
-      await gateway.close();
-      await kaggle.close();
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }

@@ -1,9 +1,10 @@
 import { FakeMlflow, type FakeMlflowOptions } from "./fake-mlflow.js";
 import { startTestApp, type TestApp } from "./test-app.js";
 
-export interface MlflowGateway {
+export interface MlflowGateway extends AsyncDisposable {
   mlflow: FakeMlflow;
   gateway: TestApp;
+  /** Closes the gateway, then the fake (both also close themselves when started in a test). */
   close(): Promise<void>;
 }
 
@@ -16,12 +17,14 @@ export async function startMlflowGateway(
   const gateway = await startTestApp({
     env: { REGISTRIES: "mlflow", MLFLOW_TRACKING_URI: mlflow.url, MLFLOW_RETRY_BACKOFF_MS: "5", ...env },
   });
+  const close = async () => {
+    await gateway.close();
+    await mlflow.close();
+  };
   return {
     mlflow,
     gateway,
-    async close() {
-      await gateway.close();
-      await mlflow.close();
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }

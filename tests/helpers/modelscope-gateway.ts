@@ -1,9 +1,10 @@
 import { FakeModelScope, type FakeModelScopeOptions } from "./fake-modelscope.js";
 import { startTestApp, type TestApp } from "./test-app.js";
 
-export interface ModelScopeGateway {
+export interface ModelScopeGateway extends AsyncDisposable {
   modelscope: FakeModelScope;
   gateway: TestApp;
+  /** Closes the gateway, then the fake (both also close themselves when started in a test). */
   close(): Promise<void>;
 }
 
@@ -16,12 +17,14 @@ export async function startModelScopeGateway(
   const gateway = await startTestApp({
     env: { REGISTRIES: "modelscope", MODELSCOPE_ENDPOINT: modelscope.url, MODELSCOPE_RETRY_BACKOFF_MS: "5", ...env },
   });
+  const close = async () => {
+    await gateway.close();
+    await modelscope.close();
+  };
   return {
     modelscope,
     gateway,
-    async close() {
-      await gateway.close();
-      await modelscope.close();
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }

@@ -1,11 +1,5 @@
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
-import type { AddressInfo } from "node:net";
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { type LocalServer, startLocalServer } from "./local-server.js";
 
 /**
  * What a real registry does only in production, put in front of the real one in tests: a blob
@@ -30,16 +24,16 @@ export interface InjectedAnswer {
 
 const BLOB_PATH = /^\/v2\/(.+)\/blobs\/(sha256:[a-f0-9]{64})$/;
 
-abstract class LocalServer {
+abstract class RecordingServer {
   readonly requests: SeenRequest[] = [];
-  protected server!: Server;
+  protected server!: LocalServer;
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.server.url;
   }
 
   protected async listen(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<void> {
-    this.server = createServer((request, response) => {
+    this.server = await startLocalServer((request, response) => {
       this.requests.push({
         method: request.method ?? "GET",
         path: request.url ?? "/",
@@ -48,12 +42,10 @@ abstract class LocalServer {
       });
       handler(request, response);
     });
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+    await this.server.close();
   }
 }
 
@@ -95,7 +87,7 @@ function forward(
 }
 
 /** The blob storage blobs redirect to: another origin, serving the registry's blobs with Range. */
-export class BlobHost extends LocalServer {
+export class BlobHost extends RecordingServer {
   /** `token`: the bearer the storage itself uses to read the registry (the client never sends one here). */
   static async start(
     registryUrl: string,
@@ -123,7 +115,7 @@ export class BlobHost extends LocalServer {
 }
 
 /** A proxy in front of a real registry (see the module comment). */
-export class FrontProxy extends LocalServer {
+export class FrontProxy extends RecordingServer {
   private readonly injected: Array<{ match: RegExp; answer: InjectedAnswer; times: number }> = [];
   private readonly cuts = new Map<string, number>();
   private blobHost: BlobHost | null = null;

@@ -77,12 +77,8 @@ export async function startGatewayWith(
   const dir = await mkdtemp(join(tmpdir(), "oci-registries-"));
   const file = join(dir, "registries.json");
   if (registries) await writeFile(file, JSON.stringify({ registries }));
-  const gateway = await startTestApp({ env: { ...(registries && { REGISTRIES_FILE: file }), ...env } });
-  return {
-    ...gateway,
-    async close() {
-      await gateway.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return startTestApp({
+    env: { ...(registries && { REGISTRIES_FILE: file }), ...env },
+    onClose: () => rm(dir, { recursive: true, force: true }),
+  });
 }

@@ -2,11 +2,11 @@ import { spawnSync } from "node:child_process";
 import { createPrivateKey, generateKeyPairSync, type KeyObject, randomUUID, sign, X509Certificate } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RegistryTokenAuth } from "./docker-registry.js";
+import { type LocalServer, startLocalServer } from "./local-server.js";
 
 /** One access grant of a registry token (Docker's token specification, JWT claim `access`). */
 export interface Access {
@@ -43,7 +43,7 @@ export class TokenService {
   /** The lifetime of the tokens it issues (changeable between calls). */
   expiresInSeconds: number;
   private constructor(
-    private readonly server: Server,
+    private readonly server: LocalServer,
     private readonly dir: string,
     private readonly key: KeyObject,
     private readonly certificate: string,
@@ -72,17 +72,16 @@ export class TokenService {
     if (made.status !== 0) throw new Error(`openssl could not make the token certificate: ${made.stderr}`);
     const certificate = new X509Certificate(readFileSync(join(dir, "cert.pem"))).raw.toString("base64");
     let service: TokenService | undefined;
-    const server = createServer((request, response) => {
+    const server = await startLocalServer((request, response) => {
       const answer = (service as TokenService).answer(request);
       response.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body));
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     service = new TokenService(server, dir, createPrivateKey(readFileSync(join(dir, "key.pem"))), certificate, options);
     return service;
   }
 
   get realm(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/token`;
+    return `${this.server.url}/token`;
   }
 
   /** The registry's configuration for this service. */
@@ -110,8 +109,7 @@ export class TokenService {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+    await this.server.close();
     await rm(this.dir, { recursive: true, force: true });
   }
 

@@ -7,8 +7,10 @@ import { join, relative } from "node:path";
 import { inject } from "vitest";
 import { type App, openApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
+import type { ServerContext } from "../../src/http/server-context.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import type { RegistrySet } from "../../src/registries/registry-set.js";
+import { closeWhenTestEnds } from "./cleanup.js";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -16,31 +18,46 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
-export interface TestApp {
-  url: string;
+export interface TestApp extends AsyncDisposable {
+  /** The gateway's address on a real port; only with `{ http: true }` (throws otherwise). */
+  readonly url: string;
   app: App;
   dataDir: string;
   modelsDir: string;
+  /** A GraphQL POST through yoga's fetch (no socket), from 127.0.0.1 as a loopback client. */
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Closes the gateway (and its port); a second call waits for the first. */
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  registries?: RegistrySet;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  /** An existing data folder (a restart, or a second gateway on one cache); the caller removes it. */
+  dataDir?: string;
+  /** Sees every SQL statement the gateway runs. */
+  onQuery?: (sql: string) => void;
+  /**
+   * Listen on a real port (0: any free one) and give `url`: for tests about HTTP itself, child
+   * processes (the CLI, replicas), server-sent events, raw sockets and browsers.
+   */
+  http?: boolean;
+  /** Runs after the gateway has closed: removes what the caller made for it. */
+  onClose?: () => Promise<void>;
+}
+
+/** The server context a request through yoga's fetch carries: the client guard's settled loopback client. */
+const LOOPBACK_CLIENT: ServerContext = { clientAddress: "127.0.0.1" };
+
 /**
- * A real gateway on a real port (0: any free one) over a fresh SQLite file in a temporary folder,
- * with the sample models seeded into its own local folder.
+ * A gateway over a fresh SQLite file in a temporary folder, with the sample models seeded into its
+ * own local folder. Requests go through yoga's fetch; a real port opens with `{ http: true }`.
+ * Started while a test runs (its body or a beforeEach), it closes itself when the test ends;
+ * started in beforeAll, the caller closes it (afterAll). `await using` closes it at the block's end.
  */
-export async function startTestApp(
-  options: {
-    env?: Record<string, string>;
-    registries?: RegistrySet;
-    logger?: Logger;
-    fetch?: typeof fetch;
-    /** An existing data folder (a restart, or a second gateway on one cache); the caller removes it. */
-    dataDir?: string;
-    /** Sees every SQL statement the gateway runs. */
-    onQuery?: (sql: string) => void;
-  } = {},
-): Promise<TestApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "gateway-test-")));
   await copyTemplateDatabase(dataDir);
   const postgres = await postgresDatabaseFor(dataDir);
@@ -61,28 +78,46 @@ export async function startTestApp(
     fetch: options.fetch,
     onQuery: options.onQuery,
   });
-  const server: Server = createServer(app.gateway);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let server: Server | null = null;
+  if (options.http) {
+    server = createServer(app.gateway);
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+  }
+  const url = server ? `http://127.0.0.1:${(server.address() as AddressInfo).port}` : null;
+  const close = closeWhenTestEnds(async () => {
+    if (server) {
+      server.closeAllConnections();
+      const listening = server;
+      await new Promise((resolve) => listening.close(resolve));
+    }
+    await app.close();
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    await options.onClose?.();
+  });
   return {
-    url,
+    get url(): string {
+      if (url === null) {
+        throw new Error("This test gateway has no port: start it with startTestApp({ http: true }) to use its url.");
+      }
+      return url;
+    },
     app,
     dataDir,
     modelsDir,
     async graphql(query, variables) {
-      const response = await fetch(`${url}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
-        body: JSON.stringify({ query, variables }),
-      });
+      const response = await app.gateway.fetch(
+        "http://localhost/graphql",
+        {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+          body: JSON.stringify({ query, variables }),
+        },
+        { ...LOOPBACK_CLIENT },
+      );
       return { status: response.status, ...((await response.json()) as object) };
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await app.close();
-      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
 

@@ -1,10 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildOnnxModel, seededWeights } from "../../src/onnx/build-model.js";
 import { FakeHub, type FakeHubRepo } from "./fake-hub.js";
+import { freePort } from "./services/free-port.js";
 import { startTestApp, type TestApp } from "./test-app.js";
 import { type ManifestServer, startManifestServer } from "./zoo-manifest-server.js";
 
@@ -57,7 +56,7 @@ export const WEB_REPOS: FakeHubRepo[] = [
   },
 ];
 
-export interface WebGateway {
+export interface WebGateway extends AsyncDisposable {
   gateway: TestApp;
   hub: FakeHub;
   zoo: ManifestServer;
@@ -66,42 +65,31 @@ export interface WebGateway {
 
 /**
  * A gateway over the local folder (seeded samples), a fake Hub, the zoo's real manifest, and a
- * `mirror` Hub instance whose address answers nothing (connection refused): a registry that fails.
+ * `mirror` Hub instance at a port nothing listens on (connection refused): a registry that fails.
+ * It listens on a real port: a browser loads its pages.
  */
 export async function startWebGateway(env: Record<string, string> = {}): Promise<WebGateway> {
   const hub = await FakeHub.start({ repos: WEB_REPOS });
   const zoo = await startManifestServer();
   const configDir = await mkdtemp(join(tmpdir(), "web-registries-"));
   const gateway = await startTestApp({
+    http: true,
     env: {
       REGISTRIES: "local,hf,onnx-zoo,mirror",
-      REGISTRIES_FILE: await registriesFile(configDir, await closedPort()),
+      REGISTRIES_FILE: await registriesFile(configDir, await freePort()),
       HF_ENDPOINT: hub.url,
       HF_RETRY_BACKOFF_MS: "5",
       ONNX_ZOO_MANIFEST_URL: zoo.url,
       ...env,
     },
   });
-  return {
-    gateway,
-    hub,
-    zoo,
-    async close() {
-      await gateway.close();
-      await hub.close();
-      await zoo.close();
-      await rm(configDir, { recursive: true, force: true });
-    },
+  const close = async () => {
+    await gateway.close();
+    await hub.close();
+    await zoo.close();
+    await rm(configDir, { recursive: true, force: true });
   };
-}
-
-/** A port nothing listens on: opened, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  return { gateway, hub, zoo, close, [Symbol.asyncDispose]: close };
 }
 
 /** A REGISTRIES_FILE declaring the `mirror` instance at that port. */

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { startLocalServer } from "./local-server.js";
 
 /** The ONNX Model Zoo's real manifest (184 entries), as its source serves it. */
 export const REAL_MANIFEST = readFileSync(
@@ -53,7 +52,7 @@ export async function startManifestServer(body = REAL_MANIFEST): Promise<Manifes
     },
     lastModified: "Tue, 07 Jan 2025 10:00:00 GMT",
   };
-  const server = createServer((request, response) => {
+  const server = await startLocalServer((request, response) => {
     const record: ManifestRequest = {
       status: null,
       ifNoneMatch: request.headers["if-none-match"] ?? null,
@@ -73,14 +72,9 @@ export async function startManifestServer(body = REAL_MANIFEST): Promise<Manifes
     if (record.ifNoneMatch === state.etag) return reply(304, validators);
     reply(200, { ...validators, "content-type": "text/plain; charset=utf-8" }, state.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return Object.assign(state, {
-    url: `http://127.0.0.1:${port}/models/main/ONNX_HUB_MANIFEST.json`,
+    url: `${server.url}/models/main/ONNX_HUB_MANIFEST.json`,
     requests,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    close: server.close,
   });
 }
