@@ -3,7 +3,7 @@
  * full info, access, and the filters and sorts a search takes. Registries convert their own wire
  * formats into these where the data enters; nothing above them sees a registry's raw JSON.
  */
-import type { Dimension, TensorSpec } from "./tensors.js";
+import type { TensorSpec } from "./tensors.js";
 
 /** The weight format a model is published in (the schema describes each). */
 export type ModelFormat =
