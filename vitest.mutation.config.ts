@@ -11,6 +11,7 @@ export default defineConfig({
   resolve: { alias: { graphql: createRequire(import.meta.url).resolve("graphql") } },
   test: {
     include: [
+      "tests/http-answers.test.ts",
       "tests/auth.test.ts",
       "tests/cross-site.test.ts",
       "tests/limits.test.ts",
