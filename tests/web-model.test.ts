@@ -1,25 +1,14 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, launchBrowser, NO_BROWSER, openPage } from "./helpers/browser.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { CHROMIUM, NO_BROWSER, openPage } from "./helpers/browser.js";
 import { sha256 } from "./helpers/fake-pull-registry.js";
-import { hubClassifier, startWebGateway, type WebGateway } from "./helpers/web-gateway.js";
+import { browserAndGateway, hubClassifier } from "./helpers/web-gateway.js";
 import { expectCleanRun, settled } from "./helpers/web-page.js";
 import { REAL_ENTRIES } from "./helpers/zoo-manifest-server.js";
 
 if (!CHROMIUM) console.warn(NO_BROWSER);
 
-let browser: Browser;
-let setup: WebGateway;
-let url: string;
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  [browser, setup] = await Promise.all([launchBrowser(), startWebGateway()]);
-  url = setup.gateway.url;
-});
-afterAll(async () => {
-  await browser?.close();
-  await setup?.close();
-});
+const web = browserAndGateway();
 
 /** Records every value the progress bar takes, in the page, from the first one on. */
 async function recordProgress(page: Page): Promise<void> {
@@ -40,13 +29,13 @@ const progressNow = async (page: Page) =>
 
 describe.skipIf(!CHROMIUM)("a model's page", () => {
   it("opens from a search card with its facts, revisions, files with sha256 and the signature as a table", async () => {
-    const recorded = await openPage(browser);
+    const recorded = await openPage(web.browser);
     const { page } = recorded;
-    await page.goto(`${url}/?q=mnist&registries=onnx-zoo`);
+    await page.goto(`${web.url}/?q=mnist&registries=onnx-zoo`);
     await settled(page);
 
     await page.getByRole("link", { name: "onnx-zoo:MNIST", exact: true }).click();
-    await page.waitForURL(`${url}/models/onnx-zoo:MNIST`);
+    await page.waitForURL(`${web.url}/models/onnx-zoo:MNIST`);
     await page.getByRole("heading", { name: "Signature" }).waitFor();
 
     const entry = REAL_ENTRIES.find((e) => e.model === "MNIST" && e.opset_version === 8);
@@ -62,22 +51,22 @@ describe.skipIf(!CHROMIUM)("a model's page", () => {
     await recorded.screenshot("details");
 
     await revisions.selectOption("1");
-    await page.waitForURL(`${url}/models/onnx-zoo:MNIST@1`);
+    await page.waitForURL(`${web.url}/models/onnx-zoo:MNIST@1`);
     await page.getByRole("heading", { name: "onnx-zoo:MNIST@1" }).waitFor();
     await expect.poll(() => page.locator(".overview").innerText()).toMatch(/Opset\s+1\b/);
     await page.goBack();
     await page.goBack();
-    await page.waitForURL(`${url}/?q=mnist&registries=onnx-zoo`);
+    await page.waitForURL(`${web.url}/?q=mnist&registries=onnx-zoo`);
     await settled(page);
     expect(await page.getByLabel("Search models").inputValue()).toBe("mnist");
-    expectCleanRun(recorded, url);
+    expectCleanRun(recorded, web.url);
   });
 
   it("pulls a model from the Hub with a progress bar that climbs to 100 %, then shows it cached with its signature", async () => {
-    setup.hub.cdnPace = { chunkBytes: 16_384, pauseMs: 40 };
-    const recorded = await openPage(browser);
+    web.setup.hub.cdnPace = { chunkBytes: 16_384, pauseMs: 40 };
+    const recorded = await openPage(web.browser);
     const { page } = recorded;
-    await page.goto(`${url}/models/hf:acme/vit-classifier`);
+    await page.goto(`${web.url}/models/hf:acme/vit-classifier`);
     await page.getByRole("button", { name: "Pull", exact: true }).waitFor();
     expect(await page.getByRole("table", { name: "Tensor signature" }).count()).toBe(0);
     await recordProgress(page);
@@ -101,14 +90,14 @@ describe.skipIf(!CHROMIUM)("a model's page", () => {
       sha256(Buffer.from(hubClassifier(1000, 7))),
     );
     await recorded.screenshot("pull-done");
-    expectCleanRun(recorded, url);
+    expectCleanRun(recorded, web.url);
   });
 
   it("finds a running pull again after a reload, and cancels it", async () => {
-    setup.hub.cdnPace = { chunkBytes: 16_384, pauseMs: 40 };
-    const recorded = await openPage(browser);
+    web.setup.hub.cdnPace = { chunkBytes: 16_384, pauseMs: 40 };
+    const recorded = await openPage(web.browser);
     const { page } = recorded;
-    await page.goto(`${url}/models/hf:acme/big-classifier`);
+    await page.goto(`${web.url}/models/hf:acme/big-classifier`);
     await page.getByRole("button", { name: "Pull", exact: true }).click();
     await expect.poll(() => progressNow(page), { timeout: 10_000 }).toBeGreaterThan(0);
     const before = await progressNow(page);
@@ -118,31 +107,31 @@ describe.skipIf(!CHROMIUM)("a model's page", () => {
     await page.getByRole("button", { name: "Cancel" }).click();
     await page.getByText("Pull cancelled").waitFor({ timeout: 10_000 });
 
-    const { data } = await setup.gateway.graphql<{
+    const { data } = await web.setup.gateway.graphql<{
       pulls: { edges: Array<{ node: { ref: string; status: string } }> };
     }>(`{ pulls(first: 1) { edges { node { ref status } } } }`);
     expect(data?.pulls.edges[0]?.node).toEqual({ ref: "hf:acme/big-classifier", status: "CANCELLED" });
     expect(await progressNow(page)).toBeLessThan(100);
-    setup.hub.cdnPace = null;
-    expectCleanRun(recorded, url);
+    web.setup.hub.cdnPace = null;
+    expectCleanRun(recorded, web.url);
   });
 
   it("reads on a phone-sized screen in dark mode without sideways scrolling", async () => {
-    const recorded = await openPage(browser, { width: 390, height: 844, colorScheme: "dark" });
+    const recorded = await openPage(web.browser, { width: 390, height: 844, colorScheme: "dark" });
     const { page } = recorded;
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-    await page.goto(`${url}/?q=classif&registries=local,hf`);
+    await page.goto(`${web.url}/?q=classif&registries=local,hf`);
     await settled(page);
     expect(await overflow()).toBeLessThanOrEqual(0);
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
       "rgb(13, 17, 23)",
     );
     await recorded.screenshot("search-phone-dark");
-    await page.goto(`${url}/models/onnx-zoo:MNIST`);
+    await page.goto(`${web.url}/models/onnx-zoo:MNIST`);
     await page.getByRole("table", { name: "Files" }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await recorded.screenshot("details-phone-dark");
-    expectCleanRun(recorded, url);
+    expectCleanRun(recorded, web.url);
   });
 });

@@ -1,30 +1,18 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, launchBrowser, NO_BROWSER, OUTPUT_DIR, openPage } from "./helpers/browser.js";
-import { startWebGateway, type WebGateway } from "./helpers/web-gateway.js";
+import { describe, expect, it } from "vitest";
+import { CHROMIUM, NO_BROWSER, OUTPUT_DIR, openPage } from "./helpers/browser.js";
+import { browserAndGateway } from "./helpers/web-gateway.js";
 import { expectCleanRun, settled } from "./helpers/web-page.js";
 
 if (!CHROMIUM) console.warn(NO_BROWSER);
 
-let browser: Browser;
-let setup: WebGateway;
-let url: string;
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  [browser, setup] = await Promise.all([launchBrowser(), startWebGateway()]);
-  url = setup.gateway.url;
-});
-afterAll(async () => {
-  await browser?.close();
-  await setup?.close();
-});
+const web = browserAndGateway();
 
-// The figures of BENCHMARKS.md ("The model browser"), written to test-output/web/performance.json.
-describe.skipIf(!CHROMIUM)("the model browser's performance", () => {
+// The figures of BENCHMARKS.md ("The model web.browser"), written to test-output/web/performance.json.
+describe.skipIf(!CHROMIUM)("the model web.browser's performance", () => {
   it("records the first load's script size and timings, and how soon a search's answer is painted", async () => {
-    const recorded = await openPage(browser);
+    const recorded = await openPage(web.browser);
     const { page } = recorded;
     // Notes when the first result card enters the document.
     await page.addInitScript(() => {
@@ -35,7 +23,7 @@ describe.skipIf(!CHROMIUM)("the model browser's performance", () => {
       });
       observer.observe(document, { childList: true, subtree: true });
     });
-    await page.goto(`${url}/?registries=local,hf,onnx-zoo`);
+    await page.goto(`${web.url}/?registries=local,hf,onnx-zoo`);
     await settled(page);
     const load = await page.evaluate(() => {
       const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
@@ -83,11 +71,11 @@ describe.skipIf(!CHROMIUM)("the model browser's performance", () => {
     const figures = { ...load, ...search, measuredAt: new Date().toISOString() };
     await mkdir(OUTPUT_DIR, { recursive: true });
     await writeFile(join(OUTPUT_DIR, "performance.json"), `${JSON.stringify(figures, null, 2)}\n`);
-    console.info("model browser performance", figures);
+    console.info("model web.browser performance", figures);
     // Recorded, not asserted: these hold what the figures rest on (a compressed bundle, a real search).
     expect(load.scriptFiles).toBe(1);
     expect(load.scriptBytesTransferred).toBeLessThan(load.scriptBytesDecoded);
     expect(search.answerToPaintMs).toBeGreaterThan(0);
-    expectCleanRun(recorded, url);
+    expectCleanRun(recorded, web.url);
   });
 });

@@ -1,23 +1,11 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, launchBrowser, NO_BROWSER, openPage } from "./helpers/browser.js";
-import { startWebGateway, type WebGateway } from "./helpers/web-gateway.js";
+import { describe, expect, it } from "vitest";
+import { CHROMIUM, NO_BROWSER, openPage } from "./helpers/browser.js";
+import { browserAndGateway } from "./helpers/web-gateway.js";
 import { cardRefs, expectCards, expectCleanRun, settled } from "./helpers/web-page.js";
 
 if (!CHROMIUM) console.warn(NO_BROWSER);
 
-let browser: Browser;
-let setup: WebGateway;
-let url: string;
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  [browser, setup] = await Promise.all([launchBrowser(), startWebGateway()]);
-  url = setup.gateway.url;
-});
-afterAll(async () => {
-  await browser?.close();
-  await setup?.close();
-});
+const web = browserAndGateway();
 
 interface SearchPage {
   searchModels: { edges: Array<{ node: { ref: string } }>; pageInfo: { endCursor: string | null } };
@@ -28,7 +16,7 @@ async function apiRefs(registries: string[], pages: number): Promise<string[]> {
   const refs: string[] = [];
   let after: string | null = null;
   for (let page = 0; page < pages; page++) {
-    const { data }: { data?: SearchPage } = await setup.gateway.graphql<SearchPage>(
+    const { data }: { data?: SearchPage } = await web.setup.gateway.graphql<SearchPage>(
       `query($registries: [String!], $after: String) {
         searchModels(registries: $registries, first: 24, after: $after) { edges { node { ref } } pageInfo { endCursor } }
       }`,
@@ -40,11 +28,11 @@ async function apiRefs(registries: string[], pages: number): Promise<string[]> {
   return refs;
 }
 
-describe.skipIf(!CHROMIUM)("the model browser's search", () => {
+describe.skipIf(!CHROMIUM)("the model web.browser's search", () => {
   it("searches every registry at once into one list of cards, each headed by its model reference", async () => {
-    const recorded = await openPage(browser);
+    const recorded = await openPage(web.browser);
     const { page } = recorded;
-    await page.goto(`${url}/`);
+    await page.goto(`${web.url}/`);
     await settled(page);
 
     await page.getByLabel("Search models").fill("classif");
@@ -64,19 +52,19 @@ describe.skipIf(!CHROMIUM)("the model browser's search", () => {
     }
     expect(await card.innerText()).toContain("public");
     await page.getByLabel("Search models").fill("");
-    await page.waitForURL(`${url}/`);
+    await page.waitForURL(`${web.url}/`);
     const gated = page.getByRole("article", { name: "hf:acme/gated-llm" });
     expect(await gated.innerText()).toContain("gated, token needed");
     await page.getByLabel("Search models").fill("classif");
     await expect.poll(() => cardRefs(page)).toContain("onnx-zoo:AlexNet");
     await recorded.screenshot("search");
-    expectCleanRun(recorded, url);
+    expectCleanRun(recorded, web.url);
   });
 
   it("keeps the query and filters in the URL: a shared link restores them and the back button undoes them", async () => {
-    const recorded = await openPage(browser);
+    const recorded = await openPage(web.browser);
     const { page } = recorded;
-    await page.goto(`${url}/?q=classif`);
+    await page.goto(`${web.url}/?q=classif`);
     await settled(page);
 
     await page.getByRole("button", { name: "hf", exact: true }).click();
@@ -88,7 +76,7 @@ describe.skipIf(!CHROMIUM)("the model browser's search", () => {
     const shared = page.url();
     expect(new URL(shared).search).toBe("?q=classif&registries=hf&task=image-classification&license=mit");
 
-    const other = await openPage(browser);
+    const other = await openPage(web.browser);
     await other.page.goto(shared);
     await expectCards(other.page, ["hf:acme/big-classifier"]);
     expect(await other.page.getByLabel("Task").inputValue()).toBe("image-classification");
@@ -102,7 +90,7 @@ describe.skipIf(!CHROMIUM)("the model browser's search", () => {
     await page.goForward();
     await expectCards(page, ["hf:acme/vit-classifier", "hf:acme/big-classifier"]);
 
-    await page.goto(`${url}/?registries=hf`);
+    await page.goto(`${web.url}/?registries=hf`);
     await page.getByLabel("Format").selectOption("GGUF");
     await expectCards(page, ["hf:acme/tiny-llama-gguf"]);
     await page.getByLabel("Format").selectOption("");
@@ -111,14 +99,14 @@ describe.skipIf(!CHROMIUM)("the model browser's search", () => {
     await expect.poll(async () => (await cardRefs(page))[0]).toBe("hf:acme/gated-llm");
     await page.getByLabel("Min size (MB)").fill("2");
     await page.waitForURL(/minSize=2/);
-    expectCleanRun(recorded, url);
-    expectCleanRun(other, url);
+    expectCleanRun(recorded, web.url);
+    expectCleanRun(other, web.url);
   });
 
   it("is usable from the keyboard alone: search, toggle a registry, open a model", async () => {
-    const recorded = await openPage(browser);
+    const recorded = await openPage(web.browser);
     const { page } = recorded;
-    await page.goto(`${url}/`);
+    await page.goto(`${web.url}/`);
     await settled(page);
     const tabTo = async (matches: () => Promise<boolean>) => {
       for (let step = 0; step < 40 && !(await matches()); step++) await page.keyboard.press("Tab");
@@ -134,15 +122,15 @@ describe.skipIf(!CHROMIUM)("the model browser's search", () => {
     await expectCards(page, ["local:mlp-classifier", "local:pair-classifier"]);
     await tabTo(focused("document.activeElement?.textContent === 'local:pair-classifier'"));
     await page.keyboard.press("Enter");
-    await page.waitForURL(`${url}/models/local:pair-classifier`);
+    await page.waitForURL(`${web.url}/models/local:pair-classifier`);
     await expect.poll(focused("document.activeElement?.tagName === 'H1'")).toBe(true);
-    expectCleanRun(recorded, url);
+    expectCleanRun(recorded, web.url);
   });
 
   it("reads further pages as the list scrolls, in the API's order, without a duplicate", async () => {
-    const recorded = await openPage(browser);
+    const recorded = await openPage(web.browser);
     const { page } = recorded;
-    await page.goto(`${url}/?registries=local,onnx-zoo`);
+    await page.goto(`${web.url}/?registries=local,onnx-zoo`);
     await settled(page);
     expect(await page.locator("article").count()).toBe(24);
 
@@ -154,13 +142,13 @@ describe.skipIf(!CHROMIUM)("the model browser's search", () => {
     const refs = (await cardRefs(page)).slice(0, 72);
     expect(new Set(await cardRefs(page)).size).toBe((await cardRefs(page)).length);
     expect(refs).toEqual(await apiRefs(["local", "onnx-zoo"], 3));
-    expectCleanRun(recorded, url);
+    expectCleanRun(recorded, web.url);
   });
 
   it("shows a registry that failed as a notice above the results of the others", async () => {
-    const recorded = await openPage(browser);
+    const recorded = await openPage(web.browser);
     const { page } = recorded;
-    await page.goto(`${url}/?q=classif`);
+    await page.goto(`${web.url}/?q=classif`);
     await settled(page);
 
     const notice = page.getByRole("alert").filter({ hasText: "mirror" });
@@ -174,6 +162,6 @@ describe.skipIf(!CHROMIUM)("the model browser's search", () => {
     await page.getByRole("button", { name: "local", exact: true }).click();
     await expectCards(page, ["local:mlp-classifier", "local:pair-classifier"]);
     expect(await page.getByRole("alert").count()).toBe(0);
-    expectCleanRun(recorded, url);
+    expectCleanRun(recorded, web.url);
   });
 });

@@ -1,7 +1,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { buildOnnxModel, seededWeights } from "../../src/onnx/build-model.js";
+import { CHROMIUM, launchBrowser } from "./browser.js";
 import { FakeHub, type FakeHubRepo } from "./fake-hub.js";
 import { freePort } from "./services/free-port.js";
 import { startTestApp, type TestApp } from "./test-app.js";
@@ -98,4 +101,19 @@ async function registriesFile(dir: string, port: number): Promise<string> {
   const mirror = { name: "mirror", kind: "huggingface", endpoint: `http://127.0.0.1:${port}` };
   await writeFile(file, JSON.stringify({ registries: [mirror] }));
   return file;
+}
+
+/** One Chromium and one web gateway for a browser test file: started before its tests (where Chromium is installed) and closed after them. */
+export function browserAndGateway(): { browser: Browser; setup: WebGateway; url: string } {
+  const shared = {} as { browser: Browser; setup: WebGateway; url: string };
+  beforeAll(async () => {
+    if (!CHROMIUM) return;
+    [shared.browser, shared.setup] = await Promise.all([launchBrowser(), startWebGateway()]);
+    shared.url = shared.setup.gateway.url;
+  });
+  afterAll(async () => {
+    await shared.browser?.close();
+    await shared.setup?.close();
+  });
+  return shared;
 }
